@@ -1,0 +1,60 @@
+"""The toe-assistant command line: one module per group of subcommands, one error line each."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from importlib import import_module
+
+from voice.errors import ToeAssistantError
+
+# Each module has register(subparsers), adding parsers whose `func(args) -> int` runs the command.
+_COMMAND_MODULES = ("voice.cli.chat", "voice.cli.speech", "voice.cli.models")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The full parser, with every subcommand registered."""
+    parser = argparse.ArgumentParser(
+        prog="toe-assistant",
+        description="Offline voice assistant for a twitching pinky toe. "
+        "General information, not a diagnosis.",
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in _COMMAND_MODULES:
+        try:
+            module = import_module(name)
+        except ModuleNotFoundError as err:
+            if err.name != name:
+                raise
+            continue  # a command group not built yet
+        module.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; ToeAssistantError becomes one line on stderr and exit 2."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    func = getattr(args, "func", None)
+    if func is None:
+        func = getattr(args, "default_func", None)
+    if func is None:
+        parser.print_help()
+        return 2
+    try:
+        return int(func(args))
+    except ToeAssistantError as err:
+        if args.debug:
+            raise
+        print(f"toe-assistant: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("toe-assistant: stopped.", file=sys.stderr)
+        return 130
