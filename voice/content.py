@@ -1,0 +1,209 @@
+"""The consultation as data: the schema of dialogs/<locale>/ and loading it, checked once at entry."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from hassil import Intents
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from voice.errors import DialogError
+
+DEFAULT_LOCALE = "en"
+CONSULTATION_FILE = "consultation.yaml"
+SOURCE_FILE = "SOURCE.txt"  # the clinical source every `source:` quote is checked against
+
+Answer = Literal["yes", "no", "unsure"]
+AnswerValue = str | float  # "yes" / "no" / "unsure", or a duration in days
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DurationTest(_Strict):
+    """A duration answer of at least this many days."""
+
+    min_days: float = Field(ge=0)
+
+
+# question id -> accepted answers, or a duration test
+Condition = dict[str, list[Answer] | DurationTest]
+
+
+class Branch(_Strict):
+    """One conditional transition; the first branch whose condition holds is taken."""
+
+    when: Condition | None = Field(default=None, alias="if")
+    goto: str
+
+
+class Question(_Strict):
+    """A state of the consultation: one question and where to go once it is answered."""
+
+    kind: Literal["yes_no", "duration"]
+    ask: Literal["always", "when_it_matters"] = "always"
+    label: str
+    prompt: str
+    reprompt: str
+    help: str
+    why: str
+    source: str
+    next: str | list[Branch]
+
+    def branches(self) -> list[Branch]:
+        """The transitions, a plain `next: X` being one unconditional branch."""
+        if isinstance(self.next, str):
+            return [Branch(goto=self.next)]
+        return list(self.next)
+
+
+class Rule(_Strict):
+    """When every condition holds, the rule proposes an outcome, with the reason spoken."""
+
+    id: str
+    when: Condition = Field(min_length=1)
+    outcome: str
+    reason: str
+    source: str
+
+
+class Line(_Strict):
+    text: str
+    source: str
+
+
+class Outcome(_Strict):
+    say: list[Line] = Field(min_length=1)
+
+
+class Settings(_Strict):
+    reprompts: int = Field(default=1, ge=0)
+    give_up_after: int = Field(default=2, ge=1)
+    confirm_below: float = Field(default=0.6, ge=0, le=1)
+
+
+class Phrases(_Strict):
+    """Everything the assistant says that is not a question or an outcome."""
+
+    greeting: str
+    disclaimer: str
+    not_understood: str
+    counted_unsure: str
+    noted: str
+    noted_not: str
+    corrected: str
+    confirm: str
+    answer_words: dict[str, str]
+    stopped: str
+    give_up: str
+    goodbye: str
+    help_answers: str
+    help_duration: str
+    list_separator: str = ", "
+    list_last_separator: str = " and "
+
+
+class Consultation(_Strict):
+    """A whole consultation for one locale."""
+
+    locale: str
+    intents: str
+    settings: Settings = Settings()
+    say: Phrases
+    start: str
+    questions: dict[str, Question] = Field(min_length=1)
+    rules: list[Rule] = Field(min_length=1)
+    default_outcome: str
+    outcomes: dict[str, Outcome] = Field(min_length=1)  # most urgent first
+
+    def urgency(self, outcome: str) -> int:
+        """Higher is more urgent."""
+        names = list(self.outcomes)
+        return len(names) - names.index(outcome)
+
+
+@dataclass(frozen=True)
+class Dialog:
+    """A loaded, schema-checked consultation with its hassil intents."""
+
+    consultation: Consultation
+    intents: Intents
+    folder: Path
+
+    @property
+    def locale(self) -> str:
+        return self.consultation.locale
+
+
+def dialogs_root() -> Path:
+    """Where the dialogs are: inside the installed package, else the source checkout."""
+    override = os.environ.get("TOE_ASSISTANT_DIALOGS")
+    if override:
+        return Path(override)
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "dialogs", here.parent / "dialogs"):
+        if (candidate / DEFAULT_LOCALE / CONSULTATION_FILE).is_file():
+            return candidate
+    raise DialogError("the dialogs are missing from this installation; reinstall toe-assistant")
+
+
+def available_locales() -> list[str]:
+    """Locales that have a consultation."""
+    root = dialogs_root()
+    return sorted(p.parent.name for p in root.glob(f"*/{CONSULTATION_FILE}"))
+
+
+def read_yaml(path: Path) -> Any:
+    """Parse one YAML file; any failure is one DialogError naming the file (and line)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as err:
+        raise DialogError(f"{path}: cannot read ({err.strerror})") from err
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None)
+        where = f":{mark.line + 1}" if mark is not None else ""
+        problem = getattr(err, "problem", None) or "invalid YAML"
+        raise DialogError(f"{path}{where}: {problem}") from err
+
+
+def parse_consultation(path: Path) -> Consultation:
+    """Validate one consultation file against the schema."""
+    data = read_yaml(path)
+    try:
+        return Consultation.model_validate(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
+        raise DialogError(f"{path}: {field}: {first['msg']}{more}") from err
+
+
+def parse_intents(path: Path) -> Intents:
+    """Load a hassil intents file; a malformed one is one DialogError naming the file."""
+    data = read_yaml(path)
+    if not isinstance(data, dict) or not isinstance(data.get("intents"), dict):
+        raise DialogError(f"{path}: not a hassil intents file (no `intents:` mapping)")
+    try:
+        return Intents.from_dict(data)
+    except Exception as err:  # hassil raises many kinds on a bad template
+        raise DialogError(f"{path}: bad intent template: {err}") from err
+
+
+def load_dialog(locale: str = DEFAULT_LOCALE, path: Path | None = None) -> Dialog:
+    """Load a consultation by locale, or from an explicit consultation file."""
+    if path is None:
+        folder = dialogs_root() / locale
+        path = folder / CONSULTATION_FILE
+        if not path.is_file():
+            known = ", ".join(available_locales())
+            raise DialogError(f"no consultation for locale {locale!r}; available: {known}")
+    consultation = parse_consultation(path)
+    intents = parse_intents(path.parent / consultation.intents)
+    return Dialog(consultation=consultation, intents=intents, folder=path.parent)

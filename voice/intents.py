@@ -1,0 +1,92 @@
+"""Understanding: what a typed or recognized answer means, matched by hassil."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from hassil import Intents, recognize_best
+
+from voice.content import AnswerValue
+
+_LOGGER = logging.getLogger(__name__)
+
+HOURS_PER_DAY = 24.0
+
+# The intent names every locale's intents file uses (see dialogs/en/intents.yaml).
+ANSWER_INTENTS = {"answer_yes": "yes", "answer_no": "no", "answer_unsure": "unsure"}
+DURATION_INTENT = "answer_duration"
+SIGN_INTENTS = {"report_sign": "yes", "deny_sign": "no"}
+COMMAND_INTENTS = ("repeat", "help", "why", "stop")
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One understood utterance."""
+
+    intent: str
+    answer: AnswerValue | None = None  # "yes" / "no" / "unsure", or days for a duration
+    sign: str | None = None  # the question a volunteered sign answers
+    correction: bool = False  # "no wait, I meant yes"
+
+    @property
+    def command(self) -> str | None:
+        """repeat / help / why / stop, or None for an answer."""
+        return self.intent if self.intent in COMMAND_INTENTS else None
+
+
+def duration_days(slots: dict[str, object]) -> float | None:
+    """Days from the duration slots: count or amount times unit (hours), or a span (hours)."""
+    if "span" in slots:
+        return _number(slots["span"]) / HOURS_PER_DAY
+    unit = slots.get("unit")
+    count = slots.get("count_max", slots.get("count", slots.get("amount", 1)))
+    if unit is None:
+        return None
+    half = _number(slots.get("half", 0))  # "two and a half weeks"
+    return (_number(count) + half) * _number(unit) / HOURS_PER_DAY
+
+
+def _number(value: object) -> float:
+    if isinstance(value, (int, float)):
+        return float(value)
+    return float(str(value))
+
+
+def round_days(days: float) -> float:
+    """Days as reported: whole days stay whole, fractions keep two decimals."""
+    return float(round(days, 2))
+
+
+class Understanding:
+    """Matches text against a dialog's hassil intents."""
+
+    def __init__(self, intents: Intents) -> None:
+        self._intents = intents
+
+    @property
+    def intent_names(self) -> frozenset[str]:
+        return frozenset(self._intents.intents)
+
+    def parse(self, text: str) -> Meaning | None:
+        """The meaning of text, or None when no intent matches."""
+        cleaned = text.strip()
+        if not cleaned:
+            return None
+        result = recognize_best(cleaned, self._intents, language=self._intents.language)
+        if result is None:
+            _LOGGER.debug("no intent for %r", cleaned)
+            return None
+        name = result.intent.name
+        slots = {key: entity.value for key, entity in result.entities.items()}
+        correction = bool(slots.get("correction", False))
+        if name in ANSWER_INTENTS:
+            return Meaning(name, answer=ANSWER_INTENTS[name], correction=correction)
+        if name == DURATION_INTENT:
+            days = duration_days(slots)
+            if days is None:
+                return None
+            return Meaning(name, answer=round_days(days), correction=correction)
+        if name in SIGN_INTENTS:
+            return Meaning(name, answer=SIGN_INTENTS[name], sign=str(slots["sign"]))
+        return Meaning(name)
