@@ -1,11 +1,11 @@
-"""The consultation as data: the schema of dialogs/<locale>/ and loading it, checked once at entry."""
+"""The consultation as data: the schema of dialogs/<locale>/, checked once where it enters."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 import yaml
 from hassil import Intents
@@ -127,6 +127,37 @@ class Consultation(_Strict):
         return len(names) - names.index(outcome)
 
 
+class IntentData(_Strict):
+    """One block of an intent in hassil's format (the keys hassil reads)."""
+
+    sentences: list[str] = Field(min_length=1)
+    slots: dict[str, Any] = {}
+    requires_context: dict[str, Any] = {}
+    excludes_context: dict[str, Any] = {}
+    expansion_rules: dict[str, str] = {}
+    lists: dict[str, Any] = {}
+    metadata: dict[str, Any] = {}
+    response: str | None = None
+
+
+class IntentSpec(_Strict):
+    data: list[IntentData] = Field(min_length=1)
+
+
+class IntentsFile(_Strict):
+    """A hassil intents file, checked before hassil parses the templates."""
+
+    language: str
+    intents: dict[str, IntentSpec] = Field(min_length=1)
+    lists: dict[str, dict[str, Any]] = {}
+    expansion_rules: dict[str, str] = {}
+    skip_words: list[str] = []
+    settings: dict[str, Any] = {}
+
+
+_Model = TypeVar("_Model", bound=BaseModel)
+
+
 @dataclass(frozen=True)
 class Dialog:
     """A loaded, schema-checked consultation with its hassil intents."""
@@ -173,11 +204,10 @@ def read_yaml(path: Path) -> Any:
         raise DialogError(f"{path}{where}: {problem}") from err
 
 
-def parse_consultation(path: Path) -> Consultation:
-    """Validate one consultation file against the schema."""
-    data = read_yaml(path)
+def _check(model: type[_Model], data: Any, path: Path) -> _Model:
+    """Check parsed YAML against a schema; the first problem names the file and field."""
     try:
-        return Consultation.model_validate(data)
+        return model.model_validate(data)
     except ValidationError as err:
         first = err.errors()[0]
         field = ".".join(str(part) for part in first["loc"]) or "(top level)"
@@ -185,11 +215,15 @@ def parse_consultation(path: Path) -> Consultation:
         raise DialogError(f"{path}: {field}: {first['msg']}{more}") from err
 
 
+def parse_consultation(path: Path) -> Consultation:
+    """Validate one consultation file against the schema."""
+    return _check(Consultation, read_yaml(path), path)
+
+
 def parse_intents(path: Path) -> Intents:
     """Load a hassil intents file; a malformed one is one DialogError naming the file."""
     data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("intents"), dict):
-        raise DialogError(f"{path}: not a hassil intents file (no `intents:` mapping)")
+    _check(IntentsFile, data, path)
     try:
         return Intents.from_dict(data)
     except Exception as err:  # hassil raises many kinds on a bad template

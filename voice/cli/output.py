@@ -1,0 +1,61 @@
+"""How the CLI prints a consultation: a readable transcript or one JSON object a line."""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from voice.dialog import Event, Heard, Prompt, Result, Say
+
+
+def event_json(event: Event) -> dict[str, Any]:
+    """The JSON-lines form of an event (the contract of `chat --jsonl` and `simulate --jsonl`)."""
+    if isinstance(event, Prompt):
+        return {"type": "prompt", "id": event.id, "text": event.text}
+    if isinstance(event, Say):
+        return {"type": "say", "text": event.text}
+    if isinstance(event, Heard):
+        return {
+            "type": "heard",
+            "id": event.id,
+            "text": event.text,
+            "intent": event.intent,
+            "confidence": round(event.confidence, 3),
+        }
+    return {
+        "type": "result",
+        "outcome": event.outcome,
+        "reasons": list(event.reasons),
+        "answers": event.answers,
+        "ended": event.ended,
+    }
+
+
+@dataclass
+class EventPrinter:
+    """Prints events as they happen, flushing so a reading process sees each at once."""
+
+    jsonl: bool = False
+    stream: TextIO = sys.stdout
+
+    def emit(self, events: list[Event]) -> None:
+        for event in events:
+            self.stream.write(self._line(event) + "\n")
+        self.stream.flush()
+
+    def _line(self, event: Event) -> str:
+        if self.jsonl:
+            return json.dumps(event_json(event), ensure_ascii=False)
+        if isinstance(event, (Prompt, Say)):
+            return f"assistant: {event.text}"
+        if isinstance(event, Heard):
+            return f"  (heard {event.text!r} as {event.intent}, confidence {event.confidence:.2f})"
+        return _result_line(event)
+
+
+def _result_line(result: Result) -> str:
+    answers = ", ".join(f"{key}={value}" for key, value in result.answers.items())
+    reasons = ", ".join(result.reasons) or "none"
+    return f"outcome: {result.outcome or result.ended} (reasons: {reasons}; answers: {answers})"
