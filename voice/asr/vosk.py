@@ -111,17 +111,20 @@ class VoskRecognizer:
         """Decode until vosk detects the end of an utterance; None when nobody spoke in time."""
         decoder: Any = None
         rate_hz = 0
-        heard_s = 0.0
+        heard_samples = 0  # counted in samples: summing float seconds drifts
+        no_speech_samples = max_samples = 0
         speech_started = False
         for chunk in audio:
             if decoder is None:
                 rate_hz = chunk.rate_hz
                 decoder = self._new_decoder(grammar, rate_hz)
+                no_speech_samples = round(self._settings.no_speech_timeout_s * rate_hz)
+                max_samples = round(self._settings.max_utterance_s * rate_hz)
             elif chunk.rate_hz != rate_hz:
                 raise AudioError(
                     f"audio rate changed mid-utterance: {rate_hz} -> {chunk.rate_hz} Hz"
                 )
-            heard_s += chunk.duration_s
+            heard_samples += len(chunk.samples)
             if decoder.AcceptWaveform(chunk.to_bytes()):
                 transcript = self._transcript(decoder.Result(), grammar)
                 if transcript is not None:
@@ -129,9 +132,9 @@ class VoskRecognizer:
                 speech_started = False  # an endpoint on noise alone: keep listening
             elif not speech_started:
                 speech_started = bool(json.loads(decoder.PartialResult()).get("partial"))
-            if not speech_started and heard_s >= self._settings.no_speech_timeout_s:
+            if not speech_started and heard_samples >= no_speech_samples:
                 return None
-            if heard_s >= self._settings.max_utterance_s:
+            if heard_samples >= max_samples:
                 break
         if decoder is None:
             return None
