@@ -19,6 +19,13 @@ class Behaviour:
     requests: list[dict[str, str]] = field(default_factory=list)  # headers of each request
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client hanging up mid-body is what the drop tests do; no traceback for it."""
+
+
 class LoopbackServer:
     """Serves ``files`` (URL path -> bytes) until stopped."""
 
@@ -26,7 +33,7 @@ class LoopbackServer:
         """Bind an ephemeral port on 127.0.0.1 and start serving in a daemon thread."""
         self.files = files
         self.behaviour = Behaviour()
-        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
+        self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
         self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
         self._thread.start()
 
