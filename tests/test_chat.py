@@ -1,0 +1,106 @@
+"""`toe-assistant chat --jsonl` as a subprocess: every combination of the warning signs."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.chat_driver import chat
+
+SIGNS = ("weakness", "numbness", "spreading", "skin_changes")
+SAY = {"yes": "yes", "no": "no", "unsure": "not sure"}
+# (spoken duration, days, remedies answer or None when not asked)
+DURATIONS = (
+    ("since yesterday", 1, None),
+    ("about two weeks", 14, "no"),
+    ("a few days", 3, "yes"),
+)
+
+
+def expected_outcome(signs: dict[str, str], days: float, remedies: str | None) -> str:
+    """The issue's rules, written out independently of the engine's YAML."""
+    worrying = ("yes", "unsure")
+    if signs["spreading"] in worrying or signs["skin_changes"] in worrying:
+        return "see_provider_promptly"
+    if signs["weakness"] in worrying or signs["numbness"] in worrying:
+        return "see_provider"
+    if days >= 3 and remedies != "yes":
+        return "see_provider"
+    return "self_care"
+
+
+CASES = [
+    (dict(zip(SIGNS, combo, strict=True)), duration)
+    for combo in itertools.product(("yes", "no", "unsure"), repeat=4)
+    for duration in DURATIONS
+]
+
+
+@pytest.mark.parametrize(
+    ("signs", "duration"), CASES, ids=[f"{'-'.join(s.values())}-{d[1]}d" for s, d in CASES]
+)
+def test_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> None:
+    spoken, days, remedies = duration
+    answers = {q: SAY[a] for q, a in signs.items()}
+    answers["duration"] = spoken
+    answers["remedies_helped"] = remedies or "yes"
+    run = chat(answers)
+    assert run.exit_code == 0, run.stderr
+    result = run.result
+    assert result["outcome"] == expected_outcome(signs, days, remedies)
+    assert {q: result["answers"][q] for q in SIGNS} == signs
+    assert result["answers"]["duration"] == days
+    matters = expected_outcome(signs, days, "yes") != expected_outcome(signs, days, "no")
+    assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
+
+
+def test_never_asks_whether_the_toe_twitches() -> None:
+    run = chat({"*": "no", "duration": "since this morning"})
+    assert run.asked[0] == "weakness"
+    assert "general information" in run.said().lower()
+    assert "diagnosis" in run.said().lower()
+
+
+def test_every_outcome_says_why_and_that_it_is_not_a_diagnosis() -> None:
+    promptly = chat({"*": "no", "spreading": "yes", "duration": "since yesterday"})
+    assert promptly.result["outcome"] == "see_provider_promptly"
+    assert "spread" in promptly.said().lower().split("promptly", 1)[1]
+    assert "not a diagnosis" in promptly.said()
+    self_care = chat({"*": "no", "duration": "since yesterday"})
+    assert self_care.result["outcome"] == "self_care"
+    text = self_care.said().lower()
+    for step in ("stretch", "massage", "water", "shoes", "coffee", "nicotine"):
+        assert step in text
+    assert "see a healthcare provider if" in text  # the signs that should bring them back
+
+
+def test_remedies_are_asked_only_when_they_matter() -> None:
+    short = chat({"*": "no", "duration": "since yesterday"})
+    assert "remedies_helped" not in short.asked
+    weak_long = chat({"*": "no", "weakness": "yes", "duration": "three weeks"})
+    assert "remedies_helped" not in weak_long.asked
+    long_quiet = chat({"*": "no", "duration": "three weeks", "remedies_helped": "yes it did"})
+    assert "remedies_helped" in long_quiet.asked
+    assert long_quiet.result["outcome"] == "self_care"
+
+
+def test_end_of_input_is_one_clear_line_and_exit_2() -> None:
+    run = chat({"weakness": "no"})
+    assert run.exit_code == 2
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and "input ended" in lines[0]
+    assert "Traceback" not in run.stderr
+
+
+def test_stop_ends_without_an_outcome() -> None:
+    run = chat({"weakness": "no", "numbness": "stop"})
+    assert run.exit_code == 0
+    assert run.result["outcome"] is None
+    assert run.result["ended"] == "stopped"
+
+
+def test_unknown_locale_is_a_usage_error() -> None:
+    run = chat({}, "--locale", "xx")
+    assert run.exit_code == 2
+    assert "unknown locale" in run.stderr and "Traceback" not in run.stderr

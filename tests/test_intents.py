@@ -1,0 +1,149 @@
+"""Understanding short answers the way people say them (the English intents, via hassil)."""
+
+from __future__ import annotations
+
+import pytest
+
+from voice.content import load_dialog
+from voice.intents import Understanding
+
+
+@pytest.fixture(scope="module")
+def understand() -> Understanding:
+    return Understanding(load_dialog("en").intents)
+
+
+YES = [
+    "yes", "yeah", "yep", "yup", "I think so", "a bit", "a little", "sometimes", "definitely",
+    "yes it does", "yeah I do", "kind of", "sort of", "probably", "I guess so", "uh huh",
+    "Yes!", "Um, yeah.", "yes, a little bit", "of course", "I'd say so", "slightly",
+]
+NO = [
+    "no", "nope", "nah", "not really", "not at all", "no it doesn't", "I don't think so",
+    "no, not at all", "definitely not", "not that I've noticed", "nothing", "I haven't",
+    "Nope.", "well, no", "I don't", "no it hasn't",
+]
+UNSURE = [
+    "I don't know", "not sure", "I'm not sure", "no idea", "maybe", "hard to say", "dunno",
+    "I can't tell", "I have no idea", "possibly", "I'm not certain", "perhaps", "who knows",
+    "hmm, I don't know", "no, I'm not sure",
+]
+
+
+@pytest.mark.parametrize("text", YES)
+def test_yes_paraphrases(understand: Understanding, text: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.answer == "yes", meaning
+
+
+@pytest.mark.parametrize("text", NO)
+def test_no_paraphrases(understand: Understanding, text: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.answer == "no", meaning
+
+
+@pytest.mark.parametrize("text", UNSURE)
+def test_unsure_paraphrases(understand: Understanding, text: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.answer == "unsure", meaning
+
+
+DURATIONS = [
+    ("since yesterday", 1),
+    ("about two weeks", 14),
+    ("a couple of days", 2),
+    ("for a month", 30),
+    ("since this morning", 0.25),
+    ("3 days", 3),
+    ("three days", 3),
+    ("twenty one days", 21),
+    ("21 days", 21),
+    ("a week", 7),
+    ("for about a week now", 7),
+    ("a few days", 3),
+    ("several weeks", 21),
+    ("two or three days", 3),
+    ("a day or two", 2),
+    ("it's been going on for about 10 days", 10),
+    ("roughly two and a half weeks", 17.5),
+    ("a few hours", 0.12),
+    ("since last night", 0.5),
+    ("it started two days ago", 2),
+    ("5 weeks", 35),
+    ("four months", 120),
+    ("just today", 0.25),
+    ("a fortnight", 14),
+    ("over a year", 365),
+]
+
+
+@pytest.mark.parametrize(("text", "days"), DURATIONS)
+def test_durations_become_days(understand: Understanding, text: str, days: float) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.intent == "answer_duration", meaning
+    assert meaning.answer == pytest.approx(days, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("text", "sign", "answer"),
+    [
+        ("my foot feels weak", "weakness", "yes"),
+        ("my leg has been a bit weak", "weakness", "yes"),
+        ("I can't move my toes properly", "weakness", "yes"),
+        ("my foot is numb", "numbness", "yes"),
+        ("I have pins and needles in my foot", "numbness", "yes"),
+        ("it burns", "numbness", "yes"),
+        ("it's spreading to my other toes", "spreading", "yes"),
+        ("my whole foot is twitching too", "spreading", "yes"),
+        ("my toe is swollen", "skin_changes", "yes"),
+        ("my toe looks purple", "skin_changes", "yes"),
+        ("it hurts a lot", "skin_changes", "yes"),
+        ("there's no swelling", "skin_changes", "no"),
+        ("it hasn't spread", "spreading", "no"),
+        ("it's only the pinky toe", "spreading", "no"),
+        ("no numbness", "numbness", "no"),
+        ("my foot isn't weak", "weakness", "no"),
+    ],
+)
+def test_volunteered_signs(understand: Understanding, text: str, sign: str, answer: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and (meaning.sign, meaning.answer) == (sign, answer), meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "command"),
+    [
+        ("repeat that", "repeat"),
+        ("say that again", "repeat"),
+        ("pardon", "repeat"),
+        ("help", "help"),
+        ("what do you mean", "help"),
+        ("why do you ask", "why"),
+        ("why", "why"),
+        ("stop", "stop"),
+        ("cancel", "stop"),
+        ("never mind", "stop"),
+    ],
+)
+def test_conversation_commands(understand: Understanding, text: str, command: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.command == command, meaning
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"),
+    [
+        ("no wait, I meant yes", "yes"),
+        ("sorry, I meant no", "no"),
+        ("wait, actually it's more like two weeks", 14),
+        ("I mean not sure", "unsure"),
+    ],
+)
+def test_corrections(understand: Understanding, text: str, answer: object) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.correction and meaning.answer == answer, meaning
+
+
+@pytest.mark.parametrize("text", ["", "the weather is lovely", "purple monkey dishwasher", "42"])
+def test_unrelated_text_means_nothing(understand: Understanding, text: str) -> None:
+    assert understand.parse(text) is None
