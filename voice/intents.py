@@ -20,6 +20,19 @@ SIGN_INTENTS = {"report_sign": "yes", "deny_sign": "no"}
 COMMAND_INTENTS = ("repeat", "help", "why", "stop")
 
 
+def listening_intents(kind: str, confirming: bool = False) -> tuple[str, ...]:
+    """The intents a spoken answer to a question of this kind may carry: its speech grammar.
+
+    Kept as small as the question allows (fewer phrases, fewer confusions in noise): the
+    answers of its kind, warning signs volunteered or denied, and the conversation commands.
+    While confirming ("Did you say three days?") yes and no are added.
+    """
+    answers = tuple(ANSWER_INTENTS) if kind == "yes_no" else (DURATION_INTENT, "answer_unsure")
+    if confirming and kind != "yes_no":
+        answers = (*answers, "answer_yes", "answer_no")
+    return (*answers, *SIGN_INTENTS, *COMMAND_INTENTS)
+
+
 @dataclass(frozen=True)
 class Meaning:
     """One understood utterance."""
