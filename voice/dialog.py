@@ -83,6 +83,11 @@ class Conversation:
         """The id of the question awaiting an answer, or None when finished."""
         return None if self._turn is None else self._turn.question
 
+    @property
+    def confirming(self) -> bool:
+        """True while waiting for the answer to "Did you say ...?"."""
+        return self._turn is not None and self._turn.pending is not None
+
     def start(self) -> list[Event]:
         """Greet, note that this is general information, and ask the first question."""
         say = self.consultation.say
