@@ -1,12 +1,17 @@
-"""The audio value type and the audio source and sink seams."""
+"""The audio value type, the audio source and sink seams, and WAV reading and writing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import struct
+import wave
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
 import numpy as np
+
+from voice.errors import UsageError
 
 SAMPLE_WIDTH_BYTES = 2  # everything inside the pipeline is signed 16-bit PCM
 
@@ -42,3 +47,121 @@ class AudioSink(Protocol):
     def play(self, chunk: AudioChunk) -> None:
         """Play the chunk to the end before returning."""
         ...
+
+
+# --- WAV files and simple arithmetic on chunks ------------------------------------------------
+
+_WAVE_FORMAT_PCM = 0x0001
+_WAVE_FORMAT_FLOAT = 0x0003
+_WAVE_FORMAT_EXTENSIBLE = 0xFFFE
+_INT16_MAX = 32767
+
+WavFile = str | os.PathLike[str] | BinaryIO  # a path, or a binary file object (e.g. BytesIO)
+
+
+def read_wav(source: WavFile) -> AudioChunk:
+    """Read a PCM WAV (8/16/24/32-bit or 32-bit float, any rate, channels mixed down) as a chunk."""
+    name = _describe(source)
+    try:
+        if isinstance(source, (str, os.PathLike)):
+            with open(source, "rb") as handle:
+                data = handle.read()
+        else:
+            data = source.read()
+    except OSError as err:
+        raise UsageError(f"cannot read WAV file {name}: {err.strerror or err}") from err
+    fmt, frames = _parse_riff(data, name)
+    tag, channels, rate_hz, bits = fmt
+    samples = _to_int16(frames, tag, bits, name)
+    usable = len(samples) - len(samples) % channels
+    if channels > 1:
+        mixed = samples[:usable].reshape(-1, channels).astype(np.int32).mean(axis=1)
+        samples = np.round(mixed).astype(np.int16)
+    return AudioChunk(rate_hz=rate_hz, samples=samples)
+
+
+def write_wav(target: WavFile, chunk: AudioChunk) -> None:
+    """Write the chunk as a mono 16-bit PCM WAV to a path or a binary file object."""
+    with wave.open(target if not isinstance(target, os.PathLike) else os.fspath(target), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(SAMPLE_WIDTH_BYTES)
+        w.setframerate(chunk.rate_hz)
+        w.writeframes(chunk.to_bytes())
+
+
+def resample(chunk: AudioChunk, rate_hz: int) -> AudioChunk:
+    """The same sound at ``rate_hz`` (soxr, high quality); the duration is kept."""
+    if rate_hz == chunk.rate_hz:
+        return chunk
+    import soxr
+
+    samples = soxr.resample(chunk.samples.astype(np.int16, copy=False), chunk.rate_hz, rate_hz)
+    return AudioChunk(rate_hz=rate_hz, samples=np.asarray(samples, dtype=np.int16))
+
+
+def concat(chunks: Iterable[AudioChunk]) -> AudioChunk:
+    """Join chunks end to end at the first chunk's rate (the others are resampled)."""
+    items = list(chunks)
+    if not items:
+        raise ValueError("concat needs at least one chunk")
+    rate_hz = items[0].rate_hz
+    parts = [resample(c, rate_hz).samples for c in items]
+    return AudioChunk(rate_hz=rate_hz, samples=np.concatenate(parts).astype(np.int16, copy=False))
+
+
+def silence(duration_s: float, rate_hz: int) -> AudioChunk:
+    """``duration_s`` seconds of digital silence."""
+    return AudioChunk(rate_hz=rate_hz, samples=np.zeros(round(duration_s * rate_hz), np.int16))
+
+
+def _describe(source: WavFile) -> str:
+    if isinstance(source, (str, os.PathLike)):
+        return f"'{os.fspath(source)}'"
+    return f"'{getattr(source, 'name', '<in-memory file>')}'"
+
+
+def _parse_riff(data: bytes, name: str) -> tuple[tuple[int, int, int, int], bytes]:
+    """The (format tag, channels, rate, bits) and the sample bytes of a RIFF/WAVE file."""
+    hint = "; give a PCM .wav file (convert with: sox in.ext -b 16 out.wav)"
+    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
+        raise UsageError(f"{name} is not a WAV file (no RIFF/WAVE header){hint}")
+    fmt: tuple[int, int, int, int] | None = None
+    pos = 12
+    while pos + 8 <= len(data):
+        chunk_id = data[pos : pos + 4]
+        (size,) = struct.unpack_from("<I", data, pos + 4)
+        body = data[pos + 8 : pos + 8 + size]
+        if chunk_id == b"fmt " and len(body) >= 16:
+            tag, channels, rate_hz, _, _, bits = struct.unpack_from("<HHIIHH", body)
+            if tag == _WAVE_FORMAT_EXTENSIBLE and len(body) >= 26:
+                (tag,) = struct.unpack_from("<H", body, 24)  # first field of the SubFormat GUID
+            fmt = (tag, channels, rate_hz, bits)
+        elif chunk_id == b"data":
+            if fmt is None:
+                break
+            if fmt[1] < 1 or fmt[2] < 1:
+                raise UsageError(f"{name} has {fmt[1]} channels at {fmt[2]} Hz{hint}")
+            return fmt, body
+        pos += 8 + size + (size & 1)  # chunks are padded to an even length
+    raise UsageError(f"{name} is not a readable WAV file (no fmt and data chunks){hint}")
+
+
+def _to_int16(frames: bytes, tag: int, bits: int, name: str) -> np.ndarray:
+    """Convert little-endian PCM or float samples to int16, keeping the top 16 bits."""
+    if tag == _WAVE_FORMAT_PCM and bits == 8:
+        raw = np.frombuffer(frames, np.uint8)
+        return ((raw.astype(np.int16) - 128) << 8).astype(np.int16)
+    if tag == _WAVE_FORMAT_PCM and bits == 16:
+        return np.frombuffer(frames[: len(frames) // 2 * 2], "<i2").astype(np.int16)
+    if tag == _WAVE_FORMAT_PCM and bits == 24:
+        raw = np.frombuffer(frames[: len(frames) // 3 * 3], np.uint8).reshape(-1, 3)
+        return raw[:, 1:].copy().view("<i2").reshape(-1).astype(np.int16)
+    if tag == _WAVE_FORMAT_PCM and bits == 32:
+        return (np.frombuffer(frames[: len(frames) // 4 * 4], "<i4") >> 16).astype(np.int16)
+    if tag == _WAVE_FORMAT_FLOAT and bits == 32:
+        floats = np.frombuffer(frames[: len(frames) // 4 * 4], "<f4")
+        return np.round(np.clip(floats, -1.0, 1.0) * _INT16_MAX).astype(np.int16)
+    raise UsageError(
+        f"{name} uses format {tag:#06x} with {bits}-bit samples; "
+        "give 8/16/24/32-bit PCM (convert with: sox in.wav -b 16 out.wav)"
+    )
