@@ -1,0 +1,169 @@
+"""A virtual ALSA sound card for tests: a microphone fed from a FIFO, a speaker that is a file.
+
+ALSA's ``file`` PCM plugin over the ``null`` PCM reads what capture "hears" from ``infile`` and
+writes what is played to ``file``, both raw signed 16-bit mono at ``rate_hz``; a ``plug`` in front
+converts whatever format the client asks for. PortAudio reads ALSA's configuration once, when it
+initialises, so the audio side must run in a process started with ``card.env``.
+
+The null PCM has no clock: capture runs as fast as ``infile`` delivers. ``infile`` is therefore a
+FIFO that a writer thread holds open read-write for the card's whole life (PortAudio opens every
+device while listing them, and opening a FIFO for reading blocks until there is a writer). The
+writer sends what ``hear`` queued, then silence at real-time pace, so a recording never blocks
+and never reads past the end of a file (which gives stale garbage rather than silence).
+
+The plugin reads ``infile`` once per period and PortAudio uses the whole period even when that
+read comes back short, which also yields stale samples. So the writer only ever writes whole
+periods of ``block_frames`` (one atomic pipe write each): give it the reader's block size, which
+for ``DeviceSource`` is ``block_s * rate_hz`` (1600 frames by default).
+"""
+
+from __future__ import annotations
+
+import os
+import select
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+CARD_NAME = "toecard"
+CARD_RATE_HZ = 16000
+ALSA_BASE_CONFIG = "/usr/share/alsa/alsa.conf"
+CARD_BLOCK_FRAMES = 1600  # DeviceSource's default block: 0.1 s at 16 kHz
+_PIPE_BUF_BYTES = 4096  # pipe writes up to this size are atomic
+
+
+@dataclass
+class VirtualCard:
+    """Paths and environment of one virtual card; ``device`` is the name to give sounddevice."""
+
+    conf_path: Path
+    device: str
+    infile: Path
+    playback_path: Path
+    rate_hz: int
+    block_frames: int
+    env: dict[str, str]
+    _pending: bytearray = field(default_factory=bytearray, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _feeding: threading.Event = field(default_factory=threading.Event, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    def hear(self, samples: np.ndarray) -> None:
+        """Queue int16 samples at ``rate_hz`` for the microphone; silence follows them."""
+        data = np.asarray(samples, dtype="<i2").tobytes()
+        data += bytes(-len(data) % (self.block_frames * 2))  # whole periods only
+        with self._lock:
+            self._pending += data
+        self._feeding.set()
+
+    def played(self) -> np.ndarray:
+        """Everything played to the card so far, as int16 samples at ``rate_hz``."""
+        if not self.playback_path.exists():
+            return np.zeros(0, dtype=np.int16)
+        return np.fromfile(self.playback_path, dtype="<i2").astype(np.int16)
+
+    def run(
+        self, args: Sequence[str], timeout_s: float = 60.0, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a command with this card's ALSA configuration, capturing its output."""
+        result = subprocess.run(
+            list(args), env=self.env, capture_output=True, text=True, timeout=timeout_s
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(
+                f"{args[0]} exited {result.returncode}\nstdout:\n{result.stdout}\n"
+                f"stderr:\n{result.stderr}"
+            )
+        return result
+
+    def run_python(
+        self, code: str, *args: str, timeout_s: float = 60.0, check: bool = True
+    ) -> subprocess.CompletedProcess[str]:
+        """Run a Python snippet (``sys.argv[1:]`` = ``args``) against this card."""
+        return self.run([sys.executable, "-c", code, *args], timeout_s=timeout_s, check=check)
+
+    def _feed(self, fd: int) -> None:
+        """Writer thread: queued audio as fast as the reader takes it, then real-time silence."""
+        unit = self.block_frames * 2
+        silence = bytes(unit)
+        step_s = self.block_frames / self.rate_hz
+        next_silence = time.monotonic()
+        while not self._stop.is_set():
+            if not self._feeding.wait(timeout=0.05):
+                continue
+            with self._lock:
+                if not self._pending and time.monotonic() >= next_silence:
+                    self._pending += silence
+                    next_silence = time.monotonic() + step_s
+                piece = bytes(self._pending[:unit])
+            if not piece:
+                time.sleep(0.005)
+                continue
+            _, writable, _ = select.select([], [fd], [], 0.05)
+            if not writable:
+                continue
+            try:
+                written = os.write(fd, piece)
+            except BlockingIOError:
+                continue
+            with self._lock:
+                del self._pending[:written]  # all of it: the write is atomic
+
+
+def write_config(directory: Path, name: str = CARD_NAME, rate_hz: int = CARD_RATE_HZ) -> Path:
+    """Write an asoundrc defining ``name`` (plug) over ``name_raw`` (file over null)."""
+    conf = directory / "asoundrc"
+    conf.write_text(
+        f"""pcm.{name}_raw {{
+    type file
+    slave.pcm "null"
+    file "{directory / "played.raw"}"
+    infile "{directory / "heard.fifo"}"
+    format "raw"
+}}
+pcm.{name} {{
+    type plug
+    slave {{
+        pcm "{name}_raw"
+        format S16_LE
+        rate {rate_hz}
+        channels 1
+    }}
+}}
+"""
+    )
+    return conf
+
+
+@contextmanager
+def virtual_card(
+    directory: Path,
+    name: str = CARD_NAME,
+    rate_hz: int = CARD_RATE_HZ,
+    block_frames: int = CARD_BLOCK_FRAMES,
+) -> Iterator[VirtualCard]:
+    """A virtual card in ``directory`` with its FIFO writer running until the block ends."""
+    if not 0 < block_frames * 2 <= _PIPE_BUF_BYTES:
+        raise ValueError(f"block_frames must be 1 to {_PIPE_BUF_BYTES // 2} (one atomic write)")
+    conf = write_config(directory, name, rate_hz)
+    infile = directory / "heard.fifo"
+    os.mkfifo(infile)
+    env = {**os.environ, "ALSA_CONFIG_PATH": f"{ALSA_BASE_CONFIG}:{conf}"}
+    card = VirtualCard(conf, name, infile, directory / "played.raw", rate_hz, block_frames, env)
+    # Read-write never blocks on a FIFO and keeps a writer present for every reader's open.
+    fd = os.open(infile, os.O_RDWR | os.O_NONBLOCK)
+    writer = threading.Thread(target=card._feed, args=(fd,), name="toecard-fifo", daemon=True)
+    writer.start()
+    try:
+        yield card
+    finally:
+        card._stop.set()
+        writer.join(timeout=5)
+        os.close(fd)

@@ -1,0 +1,50 @@
+"""Speech commands: `devices` lists the microphones and speakers PortAudio sees."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from dataclasses import asdict
+from typing import Any
+
+from voice.devices import DeviceInfo, list_devices
+
+
+def register(subparsers: Any) -> None:
+    """Add the speech subcommands to the toe-assistant parser."""
+    devices = subparsers.add_parser(
+        "devices",
+        help="list audio input and output devices",
+        description="List the microphones and speakers, with the index or name to pass to "
+        "--input-device / --output-device.",
+    )
+    devices.add_argument("--json", action="store_true", help="print a JSON list instead")
+    devices.set_defaults(func=_devices_command)
+
+
+# --- devices -------------------------------------------------------------------------------
+
+
+def _devices_command(args: argparse.Namespace) -> int:
+    """Print input devices then output devices; `*` marks the defaults."""
+    found = list_devices()
+    if args.json:
+        print(json.dumps([asdict(d) for d in found], indent=2))
+        return 0
+    for title, kind in (("Input devices", "input"), ("Output devices", "output")):
+        rows = [d for d in found if _channels(d, kind) > 0]
+        print(f"{title}:")
+        if not rows:
+            print("  (none)")
+        for d in rows:
+            default = d.is_default_input if kind == "input" else d.is_default_output
+            print(
+                f"  {'*' if default else ' '} {d.index:>3}  {d.name}  "
+                f"({_channels(d, kind)} ch, {d.default_rate_hz} Hz, {d.hostapi})"
+            )
+    print("* = default. Choose with --input-device / --output-device INDEX or part of the name.")
+    return 0
+
+
+def _channels(device: DeviceInfo, kind: str) -> int:
+    return device.input_channels if kind == "input" else device.output_channels
