@@ -95,14 +95,17 @@ class Pyttsx3Synthesizer:
             errors: list[BaseException] = []
             token = self._engine.connect("error", lambda **kw: errors.append(kw.get("exception")))
             try:
+                _settle(self._engine)
                 # Settings go in before every utterance: the engine is shared in the process.
                 if self._voice_id is not None:
                     self._engine.setProperty("voice", self._voice_id)
                 self._engine.setProperty("rate", self._settings.rate_wpm)
+                _settle(self._engine)
                 self._engine.save_to_file(text, str(path))
                 # pyttsx3's espeak driver prints "Audio saved to ..."; keep the CLI's stdout clean.
                 with contextlib.redirect_stdout(io.StringIO()):
                     self._engine.runAndWait()
+                _settle(self._engine)
             except RuntimeError as err:
                 raise ModelError(
                     f"text-to-speech engine failed: {err}; restart toe-assistant"
@@ -135,6 +138,20 @@ def _engine(driver_name: str | None) -> Any:
             f"cannot start the text-to-speech engine ({driver or 'default'}): {err}; "
             "install espeak-ng (sudo apt install espeak-ng)"
         ) from err
+
+
+def _settle(engine: Any) -> None:
+    """Wait until espeak-ng has finished its queue.
+
+    espeak-ng runs its commands (a new rate or voice, a sentence) on its own thread, and every
+    pyttsx3 runAndWait begins by cancelling whatever is still queued there: a rate or voice set
+    just before was silently dropped and the sentence came out with the previous settings.
+    espeak_Synchronize waits until the queue has been applied.
+    """
+    if getattr(engine, "driver_name", None) == LINUX_DRIVER:
+        from pyttsx3.drivers import _espeak
+
+        _espeak.Synchronize()
 
 
 def _voices(engine: Any) -> list[VoiceInfo]:
