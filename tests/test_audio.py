@@ -19,7 +19,9 @@ from voice.errors import UsageError
 def tone(freq_hz: float, duration_s: float, rate_hz: int, amplitude: int = 8000) -> AudioChunk:
     """A sine tone made by arithmetic."""
     t = np.arange(round(duration_s * rate_hz)) / rate_hz
-    return AudioChunk(rate_hz, np.round(amplitude * np.sin(2 * np.pi * freq_hz * t)).astype(np.int16))
+    return AudioChunk(
+        rate_hz, np.round(amplitude * np.sin(2 * np.pi * freq_hz * t)).astype(np.int16)
+    )
 
 
 def wav_bytes(frames: bytes, rate_hz: int, width_bytes: int, channels: int) -> io.BytesIO:
@@ -104,11 +106,13 @@ def test_unreadable_wav_is_a_usage_error_naming_the_file(
 
 
 def test_missing_wav_is_a_usage_error_naming_the_file(tmp_path: Path) -> None:
-    with pytest.raises(UsageError, match="nowhere.wav"):
+    with pytest.raises(UsageError, match=r"nowhere\.wav"):
         read_wav(tmp_path / "nowhere.wav")
 
 
-@pytest.mark.parametrize(("source_hz", "target_hz"), [(22050, 16000), (16000, 48000), (44100, 8000)])
+@pytest.mark.parametrize(
+    ("source_hz", "target_hz"), [(22050, 16000), (16000, 48000), (44100, 8000)]
+)
 def test_resampling_keeps_duration_and_pitch(source_hz: int, target_hz: int) -> None:
     chunk = tone(440, 1.0, source_hz)
     out = resample(chunk, target_hz)
