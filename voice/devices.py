@@ -40,6 +40,14 @@ class DeviceInfo:
     is_default_input: bool
     is_default_output: bool
 
+    def channels(self, kind: Kind) -> int:
+        """How many channels the device has for input or output (0: none)."""
+        return self.input_channels if kind == "input" else self.output_channels
+
+    def is_default(self, kind: Kind) -> bool:
+        """Whether PortAudio uses this device for ``kind`` when none is named."""
+        return self.is_default_input if kind == "input" else self.is_default_output
+
 
 def list_devices() -> list[DeviceInfo]:
     """Every input and output device PortAudio sees."""
@@ -63,11 +71,11 @@ def list_devices() -> list[DeviceInfo]:
 
 def find_device(spec: DeviceSpec, kind: Kind) -> DeviceInfo:
     """The device for an index or a (case-insensitive) name substring; None: the default one."""
-    devices = [d for d in list_devices() if _channels(d, kind) > 0]
+    devices = [d for d in list_devices() if d.channels(kind) > 0]
     flag = f"--{kind}-device"
     if spec is None or spec == "":
         for device in devices:
-            if device.is_default_input if kind == "input" else device.is_default_output:
+            if device.is_default(kind):
                 return device
         raise AudioError(
             f"there is no default {kind} device; choose one with {flag} ({_LIST_HINT})"
@@ -254,7 +262,3 @@ def _default_index(sd: Any, kind: Kind) -> int:
         return int(sd.query_devices(kind=kind)["index"])
     except (sd.PortAudioError, ValueError):
         return -1
-
-
-def _channels(device: DeviceInfo, kind: Kind) -> int:
-    return device.input_channels if kind == "input" else device.output_channels

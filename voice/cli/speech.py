@@ -7,7 +7,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from voice.devices import DeviceInfo, list_devices
+from voice.devices import Kind, list_devices
 
 
 def register(subparsers: Any) -> None:
@@ -31,20 +31,16 @@ def _devices_command(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps([asdict(d) for d in found], indent=2))
         return 0
-    for title, kind in (("Input devices", "input"), ("Output devices", "output")):
-        rows = [d for d in found if _channels(d, kind) > 0]
-        print(f"{title}:")
+    kinds: tuple[tuple[str, Kind], ...] = (("Input", "input"), ("Output", "output"))
+    for title, kind in kinds:
+        rows = [d for d in found if d.channels(kind) > 0]
+        print(f"{title} devices:")
         if not rows:
             print("  (none)")
         for d in rows:
-            default = d.is_default_input if kind == "input" else d.is_default_output
             print(
-                f"  {'*' if default else ' '} {d.index:>3}  {d.name}  "
-                f"({_channels(d, kind)} ch, {d.default_rate_hz} Hz, {d.hostapi})"
+                f"  {'*' if d.is_default(kind) else ' '} {d.index:>3}  {d.name}  "
+                f"({d.channels(kind)} ch, {d.default_rate_hz} Hz, {d.hostapi})"
             )
     print("* = default. Choose with --input-device / --output-device INDEX or part of the name.")
     return 0
-
-
-def _channels(device: DeviceInfo, kind: str) -> int:
-    return device.input_channels if kind == "input" else device.output_channels
