@@ -113,6 +113,7 @@ class Consultation(_Strict):
 
     locale: str
     intents: str
+    voice: str | None = None  # the TTS voice (an espeak-ng language) that speaks this locale
     settings: Settings = Settings()
     say: Phrases
     start: str
@@ -204,7 +205,7 @@ def read_yaml(path: Path) -> Any:
         raise DialogError(f"{path}{where}: {problem}") from err
 
 
-def _check(model: type[_Model], data: Any, path: Path) -> _Model:
+def check_model(model: type[_Model], data: Any, path: Path) -> _Model:
     """Check parsed YAML against a schema; the first problem names the file and field."""
     try:
         return model.model_validate(data)
@@ -217,13 +218,13 @@ def _check(model: type[_Model], data: Any, path: Path) -> _Model:
 
 def parse_consultation(path: Path) -> Consultation:
     """Validate one consultation file against the schema."""
-    return _check(Consultation, read_yaml(path), path)
+    return check_model(Consultation, read_yaml(path), path)
 
 
 def parse_intents(path: Path) -> Intents:
     """Load a hassil intents file; a malformed one is one DialogError naming the file."""
     data = read_yaml(path)
-    _check(IntentsFile, data, path)
+    check_model(IntentsFile, data, path)
     try:
         return Intents.from_dict(data)
     except Exception as err:  # hassil raises many kinds on a bad template

@@ -188,6 +188,19 @@ class DeviceSource:
             if len(samples):
                 yield AudioChunk(rate_hz=self.rate_hz, samples=np.asarray(samples, np.int16))
 
+    def discard_pending(self) -> int:
+        """Drop audio captured so far (e.g. while the assistant spoke); returns blocks dropped."""
+        dropped = 0
+        while True:
+            try:
+                block = self._blocks.get_nowait()
+            except queue.Empty:
+                return dropped
+            if block is None:  # the end of the stream: keep it for chunks() to report
+                self._blocks.put_nowait(block)
+                return dropped
+            dropped += 1
+
     def _on_audio(self, indata: np.ndarray, frames: int, when: Any, status: Any) -> None:
         # PortAudio's thread: copy and hand off, nothing else.
         try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
 from voice.audio import AudioChunk
@@ -35,3 +36,46 @@ class Recognizer(Protocol):
     def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
         """Consume audio until the end of one utterance; None when nobody spoke in time."""
         ...
+
+
+ENGINES = ("auto", "vosk", "pocketsphinx")
+
+
+def make_recognizer(
+    engine: str,
+    locale: str,
+    model_path: Path | None = None,
+    models_dir: Path | None = None,
+    debug: bool = False,
+) -> Recognizer:
+    """The one factory: `auto` takes vosk when a vosk model for the locale is present."""
+    from voice.errors import ModelError, UsageError
+
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
+    if engine == "auto":
+        engine = "vosk" if model_path or _vosk_model_present(locale, models_dir) else "pocketsphinx"
+    if engine == "vosk":
+        from voice.asr.vosk import VoskRecognizer, VoskSettings
+
+        return VoskRecognizer.for_locale(locale, model_path, models_dir, VoskSettings(debug=debug))
+    if locale != "en":
+        raise ModelError(
+            f"pocketsphinx has only an English model; for {locale!r} install a vosk model "
+            f"(see `toe-assistant models list`)"
+        )
+    from voice.asr.pocketsphinx import PocketsphinxRecognizer
+
+    return PocketsphinxRecognizer()
+
+
+def _vosk_model_present(locale: str, models_dir: Path | None) -> bool:
+    from voice.errors import ModelError
+    from voice.models import load_registry, resolve_vosk_model
+    from voice.models import models_dir as resolve_dir
+
+    try:
+        resolve_vosk_model(locale, resolve_dir(models_dir), load_registry())
+    except ModelError:
+        return False
+    return True

@@ -11,7 +11,7 @@ from importlib import import_module
 from voice.errors import ToeAssistantError
 
 # Each module has register(subparsers), adding parsers whose `func(args) -> int` runs the command.
-_COMMAND_MODULES = ("voice.cli.chat", "voice.cli.speech", "voice.cli.models")
+_COMMAND_MODULES = ("voice.cli.chat", "voice.cli.voice", "voice.cli.speech", "voice.cli.models")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,19 +37,16 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; ToeAssistantError becomes one line on stderr and exit 2."""
     parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
+    if args.command is None:  # no subcommand: one live consultation, microphone to speaker
+        args = parser.parse_args([*argv, "listen"])
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.WARNING,
         format="%(levelname)s %(name)s: %(message)s",
     )
-    func = getattr(args, "func", None)
-    if func is None:
-        func = getattr(args, "default_func", None)
-    if func is None:
-        parser.print_help()
-        return 2
     try:
-        return int(func(args))
+        return int(args.func(args))
     except ToeAssistantError as err:
         if args.debug:
             raise

@@ -1,0 +1,135 @@
+"""The spoken consultation: speak each event, listen for each answer, through the seams."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from voice.asr import Grammar, Recognizer
+from voice.audio import AudioChunk, AudioSink
+from voice.content import Dialog
+from voice.dialog import Conversation, Event, Prompt, Result, Say
+from voice.grammar import build_grammar
+from voice.intents import listening_intents
+
+if TYPE_CHECKING:
+    from voice.tts import Synthesizer
+
+_LOGGER = logging.getLogger(__name__)
+
+
+class Listener(Protocol):
+    """Where each spoken answer comes from: a microphone, or prepared audio in simulation."""
+
+    def audio_for(self, question: str) -> Iterator[AudioChunk]:
+        """The audio in which the person answers this question (ends only if the source does)."""
+        ...
+
+
+@dataclass(frozen=True)
+class TurnTiming:
+    """How long one turn took, from the last audio the recognizer needed to the reply."""
+
+    question: str
+    recognize_s: float  # after the last chunk the recognizer pulled, until its transcript
+    reply_ready_s: float  # after that same moment, until the reply's first audio was ready
+
+
+class Grammars:
+    """Each question's speech grammar, built once from the dialog's intents."""
+
+    def __init__(self, dialog: Dialog) -> None:
+        self._dialog = dialog
+        self._built: dict[tuple[str, bool], Grammar] = {}
+
+    def get(self, question: str, confirming: bool = False) -> Grammar:
+        kind = self._dialog.consultation.questions[question].kind
+        key = (kind, confirming and kind != "yes_no")
+        if key not in self._built:
+            name = f"{kind}_confirm" if key[1] else kind
+            intents = listening_intents(kind, confirming=key[1])
+            self._built[key] = build_grammar(
+                self._dialog.intents, intents, name, self._dialog.locale
+            )
+        return self._built[key]
+
+    def all(self) -> list[Grammar]:
+        """Every grammar the consultation can listen with."""
+        for question in self._dialog.consultation.questions:
+            self.get(question)
+            self.get(question, confirming=True)
+        return list(self._built.values())
+
+
+@dataclass
+class _TimedAudio:
+    """Passes audio through, remembering when the last chunk was taken."""
+
+    audio: Iterator[AudioChunk]
+    tap: Callable[[AudioChunk], None] | None = None
+    last_pull_s: float = field(default_factory=time.perf_counter)
+
+    def __iter__(self) -> Iterator[AudioChunk]:
+        for chunk in self.audio:
+            if self.tap is not None:
+                self.tap(chunk)
+            self.last_pull_s = time.perf_counter()
+            yield chunk
+
+
+@dataclass
+class SpokenConsultation:
+    """Runs one consultation by voice: events are spoken, answers recognized."""
+
+    dialog: Dialog
+    recognizer: Recognizer
+    synthesizer: Synthesizer
+    sink: AudioSink
+    listener: Listener
+    emit: Callable[[list[Event]], None]
+    grammars: Grammars | None = None
+    hear_tap: Callable[[AudioChunk], None] | None = None  # e.g. a recording of both sides
+    timings: list[TurnTiming] = field(default_factory=list)
+
+    def run(self) -> Result:
+        """Greet, ask, listen and decide; returns the consultation's result."""
+        grammars = self.grammars or Grammars(self.dialog)
+        conversation = Conversation(self.dialog)
+        events = conversation.start()
+        turn_end: tuple[str, float, float] | None = None
+        while True:
+            self._speak(events, turn_end)
+            turn_end = None
+            if conversation.result is not None:
+                return conversation.result
+            question = conversation.expecting
+            if question is None:
+                raise RuntimeError("the consultation neither ended nor asked a question")
+            grammar = grammars.get(question, confirming=conversation.confirming)
+            audio = _TimedAudio(self.listener.audio_for(question), self.hear_tap)
+            transcript = self.recognizer.transcribe(iter(audio), grammar)
+            done_s = time.perf_counter()
+            turn_end = (question, audio.last_pull_s, done_s)
+            if transcript is None or not transcript.in_grammar:
+                _LOGGER.info("nothing usable heard for %s: %s", question, transcript)
+                events = conversation.hear(None)
+            else:
+                events = conversation.hear(transcript.text, transcript.confidence)
+
+    def _speak(self, events: list[Event], turn_end: tuple[str, float, float] | None) -> None:
+        self.emit(events)
+        for event in events:
+            if not isinstance(event, (Say, Prompt)):
+                continue
+            audio = self.synthesizer.synthesize(event.text)
+            if turn_end is not None:
+                question, last_pull_s, done_s = turn_end
+                ready_s = time.perf_counter()
+                self.timings.append(
+                    TurnTiming(question, done_s - last_pull_s, ready_s - last_pull_s)
+                )
+                turn_end = None
+            self.sink.play(audio)
