@@ -12,6 +12,8 @@ import pytest
 import yaml
 
 from tests.chat_driver import chat
+from tests.test_chat import SIGNS as SIGN_IDS
+from tests.test_chat import expected_outcome
 from voice.asr import Grammar
 from voice.content import Dialog, load_dialog
 from voice.grammar import build_grammar, phrase_count
@@ -162,22 +164,9 @@ def test_same_questions_outcomes_and_rules_as_english() -> None:
 
 # --- whole consultations through `toe-assistant chat --locale ko` --------------------------
 
-SIGN_IDS = ("weakness", "numbness", "spreading", "skin_changes")
 SAY = {"yes": "네", "no": "아니요", "unsure": "잘 모르겠어요"}
 # (typed duration, days, remedies answer or None when not asked)
-CHAT_DURATIONS = (("어제부터요", 1, None), ("이 주 정도 됐어요", 14, "아니요"), ("사흘", 3, "네"))
-
-
-def expected_outcome(signs: dict[str, str], days: float, remedies: str | None) -> str:
-    """The issue's rules, written out independently of the engine's YAML."""
-    worrying = ("yes", "unsure")
-    if signs["spreading"] in worrying or signs["skin_changes"] in worrying:
-        return "see_provider_promptly"
-    if signs["weakness"] in worrying or signs["numbness"] in worrying:
-        return "see_provider"
-    if days >= 3 and remedies != "네":
-        return "see_provider"
-    return "self_care"
+CHAT_DURATIONS = (("어제부터요", 1, None), ("이 주 정도 됐어요", 14, "no"), ("사흘", 3, "yes"))
 
 
 # Every combination of the four signs (so every 'unsure'), each with one of the durations in
@@ -197,14 +186,14 @@ def test_korean_outcome_follows_the_rules(signs: dict[str, str], duration: tuple
     spoken, days, remedies = duration
     answers = {q: SAY[a] for q, a in signs.items()}
     answers["duration"] = spoken
-    answers["remedies_helped"] = remedies or "네"
+    answers["remedies_helped"] = SAY[remedies or "yes"]
     run = chat(answers, "--locale", "ko")
     assert run.exit_code == 0, run.stderr
     result = run.result
     assert result["outcome"] == expected_outcome(signs, days, remedies)
     assert {q: result["answers"][q] for q in SIGN_IDS} == signs
     assert result["answers"]["duration"] == days
-    matters = expected_outcome(signs, days, "네") != expected_outcome(signs, days, "아니요")
+    matters = expected_outcome(signs, days, "yes") != expected_outcome(signs, days, "no")
     assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
     assert "진단이 아니에요" in run.said()
 
