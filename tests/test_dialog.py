@@ -90,6 +90,14 @@ def test_denied_confirmation_asks_again(dialog: Dialog) -> None:
     assert conversation.expecting == "weakness"
 
 
+def test_doubtful_stop_or_volunteered_sign_is_asked_again(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, ("stop", 0.2))
+    assert conversation.result is None and conversation.expecting == "weakness"
+    conversation, events = talk(dialog, "no", ("my foot is swollen", 0.2))
+    assert "skin_changes" not in conversation.answers
+    assert prompts(events)[-1] == "numbness"
+
+
 def test_help_why_and_repeat_keep_the_question(dialog: Dialog) -> None:
     conversation, events = talk(dialog, "what do you mean", "why do you ask", "say that again")
     assert conversation.expecting == "weakness"

@@ -102,15 +102,20 @@ class Conversation:
         if meaning is None:
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
+        doubtful = confidence < self.consultation.settings.confirm_below
+        target = None if meaning.command else self._target(meaning, turn)
+        if doubtful and (target != turn.question or meaning.correction or turn.pending):
+            # Only a plain answer to the question is worth confirming; a doubtful "stop",
+            # volunteered sign, correction or confirmation is asked for again instead.
+            return self._not_understood(turn)
         if meaning.command is not None:
             return [heard, *self._command(meaning.command, turn)]
         if turn.pending is not None:
             pending, turn.pending = turn.pending, None
             return [heard, *self._confirming(turn, pending, meaning)]
-        target = self._target(meaning, turn)
         if target is None:
             return self._not_understood(turn)
-        if target == turn.question and confidence < self.consultation.settings.confirm_below:
+        if doubtful:
             turn.pending = meaning
             return [heard, self._prompt(turn.question, self._confirm_text(meaning))]
         return [heard, *self._record(target, meaning, turn)]
