@@ -110,6 +110,7 @@ class SpokenConsultation:
                 raise RuntimeError("the consultation neither ended nor asked a question")
             grammar = grammars.get(question, confirming=conversation.confirming)
             audio = _TimedAudio(self.listener.audio_for(question), self.hear_tap)
+            _LOGGER.info("listening for %s", question)
             transcript = self.recognizer.transcribe(iter(audio), grammar)
             done_s = time.perf_counter()
             turn_end = (question, audio.last_pull_s, done_s)
