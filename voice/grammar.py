@@ -115,9 +115,48 @@ def _alt(items: Iterable[_Node], optional: bool = False) -> _Node:
             kept.append(item)
     if not kept:
         return _Words(()) if optional else _VOID
+    if len(kept) > 1:
+        kept = _factor(kept, _split_head, lambda h, r: _seq([h, r]))
+        kept = _factor(kept, _split_tail, lambda t, r: _seq([r, t]))
     if len(kept) == 1 and not optional:
         return kept[0]
     return _Alt(tuple(kept), optional)
+
+
+def _split_head(node: _Node) -> tuple[_Node, _Node]:
+    if isinstance(node, _Words) and node.words:
+        return _Words(node.words[:1]), _Words(node.words[1:])
+    if isinstance(node, _Seq):
+        head, rest = _split_head(node.items[0])
+        return head, _seq([rest, *node.items[1:]])
+    return node, _Words(())
+
+
+def _split_tail(node: _Node) -> tuple[_Node, _Node]:
+    if isinstance(node, _Words) and node.words:
+        return _Words(node.words[-1:]), _Words(node.words[:-1])
+    if isinstance(node, _Seq):
+        tail, rest = _split_tail(node.items[-1])
+        return tail, _seq([*node.items[:-1], rest])
+    return node, _Words(())
+
+
+def _factor(
+    items: list[_Node],
+    split: Callable[[_Node], tuple[_Node, _Node]],
+    join: Callable[[_Node, _Node], _Node],
+) -> list[_Node]:
+    """Share a common first (or last) word among alternatives: pocketsphinx inlines every copy."""
+    groups: dict[_Node, list[_Node]] = {}
+    for item in items:
+        edge, rest = split(item)
+        groups.setdefault(edge, []).append(rest)
+    if len(groups) == len(items):
+        return items
+    out: list[_Node] = []
+    for edge, rests in groups.items():
+        out.append(join(edge, _alt(rests)) if len(rests) > 1 else join(edge, rests[0]))
+    return out
 
 
 # --- hassil expression -> word-level form -----------------------------------------------------
@@ -328,17 +367,71 @@ def without_words(grammar: Grammar, words: Iterable[str]) -> Grammar:
 
 def _make_grammar(name: str, top: _Node, rules: dict[str, _Node]) -> Grammar:
     used = _dependency_order(rules, top)
-    phrases: set[str] = set()
-    for words in _expand(top, rules, {}):
-        if words:
-            phrases.add(" ".join(words))
-        if len(phrases) > MAX_PHRASES:
-            raise DialogError(f"Grammar {name!r} has over {MAX_PHRASES} phrases: simplify it")
+    total = _count(top, rules, {})
+    if total <= MAX_PHRASES:
+        words_list = _expand(top, rules, {})
+    else:
+        # Too many to list: keep the JSGF exact and list phrases that use every alternative.
+        _LOGGER.warning(
+            "Grammar %s accepts %d phrases; listing a covering subset for phrase-list engines",
+            name,
+            total,
+        )
+        words_list = _cover(top, rules, {})
+    phrases = {" ".join(words) for words in words_list if words}
     top_name = _RULE_NAME_CHARS.sub("_", name) or "grammar"
     lines = ["#JSGF V1.0;", f"grammar {top_name};", ""]
     lines.append(f"public <{top_name}> = {_render(top, top=True) if phrases else '<NULL>'};")
     lines += [f"<{rule}> = {_render(rules[rule], top=True)};" for rule in used]
     return Grammar(name=name, phrases=tuple(sorted(phrases)), jsgf="\n".join(lines) + "\n")
+
+
+def phrase_count(grammar: Grammar) -> int:
+    """How many word sequences the JSGF of ``grammar`` accepts (may exceed ``len(phrases)``)."""
+    top, rules = _parse_jsgf(grammar.jsgf)
+    return _count(top, rules, {}) - (1 if _nullable(top, rules) else 0)
+
+
+def _count(node: _Node, rules: dict[str, _Node], memo: dict[str, int]) -> int:
+    """Derivations of ``node`` (an upper bound on distinct phrases; exact without ambiguity)."""
+    if isinstance(node, _Words):
+        return 1
+    if isinstance(node, _Ref):
+        if node.rule not in memo:
+            memo[node.rule] = 0
+            memo[node.rule] = _count(rules[node.rule], rules, memo)
+        return memo[node.rule]
+    if isinstance(node, _Alt):
+        return sum(_count(i, rules, memo) for i in node.items) + (1 if node.optional else 0)
+    total = 1
+    for item in node.items:
+        total *= _count(item, rules, memo)
+    return total
+
+
+def _nullable(node: _Node, rules: dict[str, _Node]) -> bool:
+    return () in _cover(node, rules, {})
+
+
+def _cover(
+    node: _Node, rules: dict[str, _Node], memo: dict[str, list[tuple[str, ...]]]
+) -> list[tuple[str, ...]]:
+    """A few phrases of ``node`` that together use every alternative at least once."""
+    if isinstance(node, _Words):
+        return [node.words]
+    if isinstance(node, _Ref):
+        if node.rule not in memo:
+            memo[node.rule] = []
+            memo[node.rule] = _cover(rules[node.rule], rules, memo)
+        return memo[node.rule]
+    if isinstance(node, _Alt):
+        out = [w for i in node.items for w in _cover(i, rules, memo)]
+        return [*out, ()] if node.optional else out
+    parts = [_cover(i, rules, memo) for i in node.items]
+    if any(not p for p in parts):
+        return []
+    longest = max(len(p) for p in parts)
+    return [tuple(w for p in parts for w in p[k % len(p)]) for k in range(longest)]
 
 
 def _render(node: _Node, top: bool = False) -> str:
@@ -441,3 +534,59 @@ def _parse_alt(tokens: list[str], pos: int) -> tuple[_Node, int]:
         if pos >= len(tokens) or tokens[pos] != "|":
             return _alt(branches), pos
         pos += 1
+
+
+@dataclass(frozen=True)
+class WordAutomaton:
+    """An epsilon-free automaton of a grammar: state 0 starts, each arc reads one word."""
+
+    n_states: int
+    arcs: tuple[tuple[int, int, str], ...]  # (from state, to state, word)
+    final_states: frozenset[int]
+
+
+def word_automaton(grammar: Grammar) -> WordAutomaton:
+    """The grammar's JSGF as a Glushkov automaton (engines mishandle chains of empty moves)."""
+    top, rules = _parse_jsgf(grammar.jsgf)
+    words: list[str] = [""]  # position 0 is the start state
+    follow: dict[int, set[int]] = {}
+
+    def build(node: _Node, active: frozenset[str]) -> tuple[set[int], set[int], bool]:
+        if isinstance(node, _Ref):
+            if node.rule in active:
+                raise DialogError(f"Recursive rule <{node.rule}> cannot be spoken: remove it")
+            return build(rules[node.rule], active | {node.rule})
+        if isinstance(node, _Alt):
+            first: set[int] = set()
+            last: set[int] = set()
+            nullable = node.optional
+            for item in node.items:
+                f, la, n = build(item, active)
+                first |= f
+                last |= la
+                nullable = nullable or n
+            return first, last, nullable
+        items = [_Words((w,)) for w in node.words] if isinstance(node, _Words) else node.items
+        first, last, nullable = set(), set(), True
+        for item in items:
+            if isinstance(item, _Words) and len(item.words) == 1:
+                words.append(item.words[0])
+                f, la, n = {len(words) - 1}, {len(words) - 1}, False
+            else:
+                f, la, n = build(item, active)
+            for position in last:
+                follow.setdefault(position, set()).update(f)
+            if nullable:
+                first |= f
+            last = la | (last if n else set())
+            nullable = nullable and n
+        return first, last, nullable
+
+    first, last, nullable = build(top, frozenset())
+    follow[0] = first
+    arcs = tuple(
+        (source, target, words[target])
+        for source in sorted(follow)
+        for target in sorted(follow[source])
+    )
+    return WordAutomaton(len(words), arcs, frozenset(last | ({0} if nullable else set())))

@@ -1,0 +1,229 @@
+"""The pocketsphinx recognizer: a JSGF search per grammar, VAD endpointing, a phone-loop check."""
+
+from __future__ import annotations
+
+import logging
+from collections import deque
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from voice.asr import Grammar, Transcript
+from voice.audio import AudioChunk
+from voice.errors import AudioError, ModelError
+from voice.grammar import WordAutomaton, grammar_words, without_words, word_automaton
+
+_LOGGER = logging.getLogger(__name__)
+
+RATE_HZ = 16_000
+DEFAULT_NO_SPEECH_TIMEOUT_S = 5.0
+DEFAULT_MAX_UTTERANCE_S = 8.0
+DEFAULT_END_SILENCE_S = 0.5
+DEFAULT_VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
+# Decoder options tuned on bench/accuracy.py (see the report in its docstring).
+DEFAULT_DECODER_OPTIONS: tuple[tuple[str, Any], ...] = ()
+DEFAULT_IN_GRAMMAR_MIN = 0.3  # confidence below this is reported as out of grammar
+_ALLPHONE = "_allphone"
+INCOMPLETE_CONFIDENCE = 0.1  # ceiling when the words are only the start of a phrase
+SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
+FRAME_S = 0.03  # VAD frame
+PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
+START_WINDOW_FRAMES = 5
+START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
+
+
+@dataclass(frozen=True)
+class PocketsphinxSettings:
+    """How the pocketsphinx recognizer listens; None model paths mean the bundled en-us model."""
+
+    model_dir: Path | None = None  # acoustic model (hmm) directory
+    dictionary_path: Path | None = None
+    no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
+    max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
+    end_silence_s: float = DEFAULT_END_SILENCE_S
+    vad_mode: int = DEFAULT_VAD_MODE
+    decoder_options: tuple[tuple[str, Any], ...] = DEFAULT_DECODER_OPTIONS
+    score_check: bool = True  # second pass with a phone loop for confidence and in_grammar
+    in_grammar_min: float = DEFAULT_IN_GRAMMAR_MIN
+
+
+class PocketsphinxRecognizer:
+    """Recognizer for pocketsphinx 5 with per-grammar JSGF searches cached by grammar name."""
+
+    sample_rate_hz = RATE_HZ
+
+    def __init__(self, settings: PocketsphinxSettings | None = None) -> None:
+        import pocketsphinx  # only this module needs the engine
+
+        self._settings = settings or PocketsphinxSettings()
+        self._ps = pocketsphinx
+        model_dir = self._settings.model_dir or Path(pocketsphinx.get_model_path("en-us/en-us"))
+        dictionary = self._settings.dictionary_path or Path(
+            pocketsphinx.get_model_path("en-us/cmudict-en-us.dict")
+        )
+        for path, what in ((model_dir / "mdef", "acoustic model"), (dictionary, "dictionary")):
+            if not path.is_file():
+                raise ModelError(
+                    f"pocketsphinx {what} not found at {path}: reinstall pocketsphinx "
+                    "or point the settings at a complete model"
+                )
+        config = pocketsphinx.Config(hmm=str(model_dir), dict=str(dictionary), lm=None)
+        config["loglevel"] = "FATAL"
+        config["fsgusefiller"] = False  # silence loops are written into each FSG instead
+        for key, value in self._settings.decoder_options:
+            config[key] = value
+        try:
+            self._decoder = pocketsphinx.Decoder(config)
+        except (RuntimeError, ValueError) as err:
+            raise ModelError(
+                f"pocketsphinx could not load the model in {model_dir} ({err}): "
+                "reinstall pocketsphinx or replace the model files"
+            ) from err
+        self._searches: dict[str, Grammar] = {}
+        self._missing: dict[str, set[str]] = {}
+        self._has_allphone = False
+        self._automata: dict[str, WordAutomaton] = {}
+
+    def missing_words(self, grammar: Grammar) -> set[str]:
+        """Words of ``grammar`` that the pronunciation dictionary lacks."""
+        cached = self._missing.get(grammar.name)
+        if cached is None or self._searches.get(grammar.name) != grammar:
+            cached = {w for w in grammar_words(grammar) if self._decoder.lookup_word(w) is None}
+        return set(cached)
+
+    def prepare(self, grammar: Grammar) -> None:
+        """Build the search for ``grammar`` now rather than on its first turn."""
+        if self._searches.get(grammar.name) == grammar:
+            return
+        missing = self.missing_words(grammar)
+        usable = grammar
+        if missing:
+            _LOGGER.warning(
+                "Grammar %s: words not in the pocketsphinx dictionary, phrases using them "
+                "are dropped: %s",
+                grammar.name,
+                " ".join(sorted(missing)),
+            )
+            usable = without_words(grammar, missing)
+        if not usable.phrases:
+            raise ModelError(
+                f"Grammar {grammar.name} has no phrase pocketsphinx can say: "
+                "add the missing words to the dictionary"
+            )
+        # An epsilon-free FSG: pocketsphinx 5 loses hypotheses on JSGF whose optional parts
+        # follow alternatives (chains of null transitions plus filler loops).
+        automaton = word_automaton(usable)
+        final = automaton.n_states
+        transitions = [(a, b, 1.0, w) for a, b, w in automaton.arcs]
+        transitions += [
+            (a, final, 1.0, w) for a, b, w in automaton.arcs if b in automaton.final_states
+        ]
+        transitions += [(state, state, SILENCE_PROB, "<sil>") for state in range(final + 1)]
+        try:
+            fsg = self._decoder.create_fsg(grammar.name, 0, final, transitions)
+            self._decoder.add_fsg(grammar.name, fsg)
+        except (RuntimeError, ValueError) as err:
+            raise ModelError(f"pocketsphinx rejected grammar {grammar.name}: {err}") from err
+        self._searches[grammar.name] = grammar
+        self._missing[grammar.name] = missing
+        self._automata[grammar.name] = automaton
+
+    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
+        """Listen for one turn and decode it with ``grammar``; None if nobody spoke in time."""
+        self.prepare(grammar)
+        speech = self._endpoint(audio)
+        if speech is None:
+            return None
+        decoder = self._decoder
+        decoder.activate_search(grammar.name)
+        decoder.start_utt()
+        decoder.process_raw(speech, full_utt=True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
+        if hyp is None or not hyp.hypstr:
+            _LOGGER.debug("grammar %s: speech but no hypothesis", grammar.name)
+            return Transcript(text="", confidence=0.0, in_grammar=False)
+        # Pocketsphinx falls back to the best partial path when no complete phrase survived.
+        complete = accepts(self._automata[grammar.name], hyp.hypstr.split())
+        confidence = 1.0
+        if self._settings.score_check:
+            confidence = self._confidence(speech, hyp.hypstr)
+        if not complete:
+            confidence = min(confidence, INCOMPLETE_CONFIDENCE)
+        in_grammar = complete and confidence >= self._settings.in_grammar_min
+        _LOGGER.debug("heard %r conf=%.2f in_grammar=%s", hyp.hypstr, confidence, in_grammar)
+        return Transcript(text=hyp.hypstr, confidence=confidence, in_grammar=in_grammar)
+
+    def _confidence(self, speech: bytes, text: str) -> float:
+        """How well a free phone loop on the same audio agrees with the grammar's words."""
+        decoder = self._decoder
+        if not self._has_allphone:
+            decoder.add_allphone_file(_ALLPHONE, None)
+            self._has_allphone = True
+        decoder.activate_search(_ALLPHONE)
+        decoder.start_utt()
+        decoder.process_raw(speech, full_utt=True)
+        decoder.end_utt()
+        phone_hyp = decoder.hyp()
+        heard = [p for p in (phone_hyp.hypstr.split() if phone_hyp else []) if p != "SIL"]
+        expected: list[str] = []
+        for word in text.split():
+            expected += (decoder.lookup_word(word) or "").split()
+        return phone_agreement(heard, expected)
+
+    def _endpoint(self, audio: Iterator[AudioChunk]) -> bytes | None:
+        """Bytes of the first speech region, ended by trailing silence, a cap, or end of audio."""
+        settings = self._settings
+        vad = self._ps.Vad(settings.vad_mode, RATE_HZ, FRAME_S)
+        frame_bytes, frame_s = vad.frame_bytes, vad.frame_length
+        recent: deque[tuple[bytes, bool]] = deque(maxlen=round(PRE_ROLL_S / frame_s))
+        speech: list[bytes] = []
+        buffer = b""
+        waited_s = silent_s = 0.0
+        for chunk in audio:
+            if chunk.rate_hz != RATE_HZ:
+                raise AudioError(f"pocketsphinx needs {RATE_HZ} Hz audio, got {chunk.rate_hz} Hz")
+            buffer += chunk.to_bytes()
+            while len(buffer) >= frame_bytes:
+                frame, buffer = buffer[:frame_bytes], buffer[frame_bytes:]
+                is_speech = vad.is_speech(frame)
+                if speech:
+                    speech.append(frame)
+                    silent_s = 0.0 if is_speech else silent_s + frame_s
+                    if silent_s >= settings.end_silence_s:
+                        return b"".join(speech)
+                    if len(speech) * frame_s >= settings.max_utterance_s:
+                        _LOGGER.debug("utterance cut at %.1f s", settings.max_utterance_s)
+                        return b"".join(speech)
+                    continue
+                recent.append((frame, is_speech))
+                onset = list(recent)[-START_WINDOW_FRAMES:]
+                if sum(flag for _, flag in onset) >= START_SPEECH_FRAMES:
+                    speech = [f for f, _ in recent]
+                    continue
+                waited_s += frame_s
+                if waited_s >= settings.no_speech_timeout_s:
+                    return None
+        return b"".join(speech) if speech else None
+
+
+def phone_agreement(heard: list[str], expected: list[str]) -> float:
+    """1 - phone edit distance / length of the longer string: 1.0 when the phone loop agrees."""
+    if not heard or not expected:
+        return 0.0
+    previous = list(range(len(expected) + 1))
+    for i, h in enumerate(heard, 1):
+        current = [i]
+        for j, e in enumerate(expected, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (h != e)))
+        previous = current
+    return 1.0 - previous[-1] / max(len(heard), len(expected))
+
+
+def accepts(automaton: WordAutomaton, words: list[str]) -> bool:
+    """True when ``words`` is a complete phrase of the automaton."""
+    states = {0}
+    for word in words:
+        states = {b for a, b, w in automaton.arcs if a in states and w == word}
+    return bool(states & automaton.final_states)
