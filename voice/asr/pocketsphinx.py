@@ -23,7 +23,7 @@ DEFAULT_END_SILENCE_S = 0.5
 DEFAULT_VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
 # Decoder options tuned on bench/accuracy.py (see the report in its docstring).
 DEFAULT_DECODER_OPTIONS: tuple[tuple[str, Any], ...] = ()
-DEFAULT_IN_GRAMMAR_MIN = 0.3  # confidence below this is reported as out of grammar
+DEFAULT_IN_GRAMMAR_MIN = 0.0  # confidence below this is also reported as out of grammar
 _ALLPHONE = "_allphone"
 INCOMPLETE_CONFIDENCE = 0.1  # ceiling when the words are only the start of a phrase
 SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
