@@ -28,6 +28,7 @@ from voice.errors import DialogError
 
 _LOGGER = logging.getLogger(__name__)
 
+SPEECH_KEY = "speech"  # `metadata: {speech: false}` on an intent block: typed text only
 MAX_PHRASES = 200_000  # a vosk grammar beyond this is a mistake in the templates
 
 _NON_WORD = re.compile(r"[^\w\s']|_")
@@ -324,6 +325,8 @@ def build_grammar(
     for intent_name in wanted:
         sentences: list[_Node] = []
         for data in intents.intents[intent_name].data:
+            if (data.metadata or {}).get(SPEECH_KEY) is False:
+                continue  # typed-text templates: kept out of what the recognizer listens for
             lists = {**intents.slot_lists, **data.slot_lists}
             rules = {**intents.expansion_rules, **data.expansion_rules}
             for sentence in data.sentences:
