@@ -143,3 +143,13 @@ def test_missing_file_is_one_line(tmp_path: Path) -> None:
     done = run_check(tmp_path / "nope.yaml")
     assert done.returncode == 2 and "cannot read" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_grammar_word_missing_from_the_model_is_rejected(copy: Path) -> None:
+    def add_unknown_word(d: dict) -> None:
+        d["intents"]["answer_yes"]["data"][0]["sentences"].append("yes zyzzogeton")
+
+    edit(copy.parent / "intents.yaml", add_unknown_word)
+    done = run_check(copy)
+    assert done.returncode == 2
+    assert "pocketsphinx model lacks: zyzzogeton" in done.stderr

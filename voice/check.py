@@ -6,6 +6,7 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 from voice.content import (
     CONSULTATION_FILE,
@@ -24,25 +25,57 @@ REQUIRED_INTENTS = (*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, *COMMAND_IN
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
-def check_files(files: Iterable[Path]) -> list[str]:
+def check_files(files: Iterable[Path], models_dir: Path | None = None) -> list[str]:
     """Check each consultation (default: every installed locale); one summary line each."""
     paths = list(files) or [dialogs_root() / loc / CONSULTATION_FILE for loc in available_locales()]
-    return [check_dialog(path) for path in paths]
+    return [check_dialog(path, models_dir) for path in paths]
 
 
-def check_dialog(path: Path) -> str:
+def check_dialog(path: Path, models_dir: Path | None = None) -> str:
     """Check one consultation file and its intents; raise DialogError on the first problem."""
     dialog = load_dialog(path=path)
     problems = list(_problems(dialog))
+    checked: list[str] = []
+    if not problems:
+        for engine, missing in _vocabulary(dialog, models_dir):
+            checked.append(engine)
+            problems += [
+                f"{dialog.consultation.intents}: grammar {grammar!r} uses words the {engine} "
+                f"model lacks: {' '.join(sorted(words))}"
+                for grammar, words in missing.items()
+            ]
     if problems:
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
         raise DialogError(f"{path}: {problems[0]}{more}")
     consultation = dialog.consultation
     paths = sum(1 for _ in walk(consultation))
+    vocabulary = f"; every grammar word is in the {' and '.join(checked)} model" if checked else ""
     return (
         f"ok: {path} ({len(consultation.questions)} questions, {len(consultation.rules)} rules, "
-        f"{len(consultation.outcomes)} outcomes, {paths} paths)"
+        f"{len(consultation.outcomes)} outcomes, {paths} paths{vocabulary})"
     )
+
+
+def _vocabulary(
+    dialog: Dialog, models_dir: Path | None
+) -> Iterator[tuple[str, dict[str, set[str]]]]:
+    """For each installed engine of the locale: grammar name -> words its model lacks."""
+    from voice.asr import vosk_model_present
+    from voice.session import Grammars
+
+    grammars = Grammars(dialog).all()
+    recognizers: list[tuple[str, Any]] = []
+    if dialog.locale == "en":
+        from voice.asr.pocketsphinx import PocketsphinxRecognizer
+
+        recognizers.append(("pocketsphinx", PocketsphinxRecognizer()))
+    if vosk_model_present(dialog.locale, models_dir):
+        from voice.asr.vosk import VoskRecognizer
+
+        recognizers.append(("vosk", VoskRecognizer.for_locale(dialog.locale, directory=models_dir)))
+    for engine, recognizer in recognizers:
+        missing = {g.name: recognizer.missing_words(g) for g in grammars}
+        yield engine, {name: words for name, words in missing.items() if words}
 
 
 def _problems(dialog: Dialog) -> Iterator[str]:

@@ -336,7 +336,7 @@ def build_grammar(
                     _LOGGER.debug("Skipping wildcard template %r for speech", sentence.text)
         body = _alt(sentences)
         if _is_void(body) or body == _Words(()):
-            _LOGGER.warning("Intent %s has no spoken templates in grammar %s", intent_name, name)
+            _LOGGER.debug("Intent %s has no spoken templates in grammar %s", intent_name, name)
             continue
         rule_name = f"intent_{_RULE_NAME_CHARS.sub('_', intent_name)}"
         compiler.rules[rule_name] = body

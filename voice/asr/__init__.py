@@ -54,7 +54,7 @@ def make_recognizer(
     if engine not in ENGINES:
         raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
     if engine == "auto":
-        engine = "vosk" if model_path or _vosk_model_present(locale, models_dir) else "pocketsphinx"
+        engine = "vosk" if model_path or vosk_model_present(locale, models_dir) else "pocketsphinx"
     if engine == "vosk":
         from voice.asr.vosk import VoskRecognizer, VoskSettings
 
@@ -69,7 +69,8 @@ def make_recognizer(
     return PocketsphinxRecognizer()
 
 
-def _vosk_model_present(locale: str, models_dir: Path | None) -> bool:
+def vosk_model_present(locale: str, models_dir: Path | None) -> bool:
+    """Is a vosk model for the locale installed (downloaded, packaged or in --models-dir)?"""
     from voice.errors import ModelError
     from voice.models import load_registry, resolve_vosk_model
     from voice.models import models_dir as resolve_dir

@@ -24,7 +24,9 @@ def register(subparsers: Any) -> None:
     check.add_argument(
         "files", nargs="*", type=Path, help="consultation.yaml files (default: installed)"
     )
-    check.add_argument("--models-dir", type=Path, default=None, help=argparse.SUPPRESS)
+    check.add_argument(
+        "--models-dir", type=Path, default=None, help="where to look for installed models"
+    )
     check.set_defaults(func=run_check)
 
 
@@ -53,7 +55,7 @@ def run_check(args: argparse.Namespace) -> int:
     """Validate every consultation given, or the installed ones; print one line each."""
     from voice.check import check_files
 
-    for line in check_files(args.files):
+    for line in check_files(args.files, args.models_dir):
         print(line)
     return 0
 
