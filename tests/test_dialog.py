@@ -84,6 +84,23 @@ def test_low_confidence_answer_is_confirmed_before_it_counts(dialog: Dialog) -> 
     assert conversation.answers["weakness"] == "no"
 
 
+def test_the_same_faint_worrying_answer_twice_counts(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, ("yes", 0.3), ("yes", 0.3))
+    assert conversation.answers["weakness"] == "yes"
+    conversation, _ = talk(dialog, ("yes", 0.3), ("no", 0.3))
+    assert "weakness" not in conversation.answers
+
+
+def test_a_faint_reassuring_answer_is_never_taken_on_repetition(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *[("no", 0.3)] * 4)
+    assert conversation.answers["weakness"] == "unsure"
+    replies = ["no"] * 4 + [("since yesterday", 0.3)] * 4
+    conversation, _ = talk(dialog, *replies)
+    assert conversation.answers["duration"] == "unsure"
+    conversation, _ = talk(dialog, ("no", 0.3), "yes")  # a clear "yes" to "Did you say no?"
+    assert conversation.answers["weakness"] == "no"
+
+
 def test_denied_confirmation_asks_again(dialog: Dialog) -> None:
     conversation, _ = talk(dialog, ("yes", 0.3), "no")
     assert "weakness" not in conversation.answers

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from voice.content import AnswerValue, Consultation, Dialog, Question
 from voice.intents import DURATION_INTENT, Meaning, Understanding
-from voice.rules import UNSURE, decide, next_question
+from voice.rules import UNSURE, decide, next_question, reassuring
 
 FINISHED, STOPPED, GAVE_UP = "finished", "stopped", "gave_up"
 
@@ -104,6 +104,17 @@ class Conversation:
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.consultation.settings.confirm_below
         target = None if meaning.command else self._target(meaning, turn)
+        pending = turn.pending
+        # The same worrying answer heard twice counts, however faint each time; a faint
+        # reassuring one needs a clear confirmation, or ends as "not sure".
+        if (
+            pending
+            and target == turn.question
+            and meaning.answer == pending.answer
+            and not reassuring(self.consultation, turn.question, pending.answer, self.answers)
+        ):
+            turn.pending = None
+            return [heard, *self._record(turn.question, pending, turn)]
         if doubtful and (target != turn.question or meaning.correction or turn.pending):
             # Only a plain answer to the question is worth confirming; a doubtful "stop",
             # volunteered sign, correction or confirmation is asked for again instead.

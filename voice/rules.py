@@ -73,6 +73,25 @@ def matters(consultation: Consultation, question: str, answers: Answers) -> bool
     return len(outcomes) > 1
 
 
+def reassuring(
+    consultation: Consultation, question: str, value: AnswerValue, answers: Answers
+) -> bool:
+    """Would this answer make the advice less urgent than "not sure" would?
+
+    A duration counts as reassuring when it is shorter than any duration the rules or the
+    transitions test for (the answers after it are not known yet).
+    """
+    if value == UNSURE:
+        return False
+    if not isinstance(value, str):
+        thresholds = [v for v in possible_answers(consultation, question) if isinstance(v, float)]
+        return any(value < threshold for threshold in thresholds if threshold > 0)
+    urgency = consultation.urgency
+    with_value = decide(consultation, {**answers, question: value}).outcome
+    with_unsure = decide(consultation, {**answers, question: UNSURE}).outcome
+    return urgency(with_value) < urgency(with_unsure)
+
+
 def next_question(consultation: Consultation, answers: Answers) -> str | None:
     """The first question on the path from the start that still needs asking; None to decide."""
     state = consultation.start
