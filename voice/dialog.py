@@ -109,6 +109,7 @@ class Conversation:
         # reassuring one needs a clear confirmation, or ends as "not sure".
         if (
             pending
+            and pending.answer is not None
             and target == turn.question
             and meaning.answer == pending.answer
             and not reassuring(self.consultation, turn.question, pending.answer, self.answers)
