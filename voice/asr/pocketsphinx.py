@@ -21,9 +21,8 @@ DEFAULT_NO_SPEECH_TIMEOUT_S = 5.0
 DEFAULT_MAX_UTTERANCE_S = 8.0
 DEFAULT_END_SILENCE_S = 0.5
 DEFAULT_VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
-# Decoder options tuned on bench/accuracy.py (see the report in its docstring).
-# dither (seeded, so runs repeat): digital silence (zeros) otherwise upsets the front end; clean audio decoded worse
-# than the same audio at 10 dB SNR without it (bench/accuracy.py).
+# Dither (seeded, so runs repeat): digital silence otherwise upsets the front end, and clean
+# audio decoded worse than the same audio at 10 dB SNR (bench/accuracy.py).
 DEFAULT_DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
 DEFAULT_IN_GRAMMAR_MIN = 0.0  # confidence below this is also reported as out of grammar
 _ALLPHONE = "_allphone"
