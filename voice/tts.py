@@ -90,7 +90,13 @@ class Pyttsx3Synthesizer:
         """Render ``text``; blank text gives an empty chunk."""
         if not text.strip():
             return AudioChunk(rate_hz=ESPEAK_RATE_HZ, samples=np.zeros(0, dtype=np.int16))
-        with _ENGINE_LOCK, tempfile.TemporaryDirectory(prefix="toe-tts-") as tmp:
+        # pyttsx3's espeak driver prints "Audio saved to ..." from its callback, which may run
+        # in any of the calls below: keep the CLI's stdout (JSON lines) clean around all of them.
+        with (
+            _ENGINE_LOCK,
+            tempfile.TemporaryDirectory(prefix="toe-tts-") as tmp,
+            contextlib.redirect_stdout(io.StringIO()),
+        ):
             path = Path(tmp) / "utterance.wav"
             errors: list[BaseException] = []
             token = self._engine.connect("error", lambda **kw: errors.append(kw.get("exception")))
@@ -102,9 +108,7 @@ class Pyttsx3Synthesizer:
                 self._engine.setProperty("rate", self._settings.rate_wpm)
                 _settle(self._engine)
                 self._engine.save_to_file(text, str(path))
-                # pyttsx3's espeak driver prints "Audio saved to ..."; keep the CLI's stdout clean.
-                with contextlib.redirect_stdout(io.StringIO()):
-                    self._engine.runAndWait()
+                self._engine.runAndWait()
                 _settle(self._engine)
             except RuntimeError as err:
                 raise ModelError(
