@@ -28,6 +28,22 @@ class Transcript:
     in_grammar: bool = True  # False when the engine heard speech it could not fit
 
 
+CONFIDENT = 0.6  # a calibrated confidence at or above this: the engine's evidence is good
+
+
+def calibrate(raw: float, raw_confident: float) -> float:
+    """Map an engine's raw score onto the shared scale, raw_confident landing on CONFIDENT.
+
+    Each engine's raw score means something different (a phone-loop agreement, a lattice
+    posterior); the dialog compares every engine's confidence with one threshold, so each
+    adapter names the raw score its benchmark found to separate right from wrong answers.
+    """
+    raw = min(max(raw, 0.0), 1.0)
+    if raw >= raw_confident:
+        return CONFIDENT + (1 - CONFIDENT) * (raw - raw_confident) / (1 - raw_confident)
+    return CONFIDENT * raw / raw_confident
+
+
 class Recognizer(Protocol):
     """Turns one spoken turn into text, constrained to a grammar."""
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice.asr import Grammar, Transcript
+from voice.asr import CONFIDENT, Grammar, Transcript, calibrate
 from voice.audio import AudioChunk
 from voice.errors import AudioError, ModelError
 from voice.grammar import WordAutomaton, grammar_words, without_words, word_automaton
@@ -26,7 +26,13 @@ DEFAULT_VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of w
 DEFAULT_DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
 DEFAULT_IN_GRAMMAR_MIN = 0.0  # confidence below this is also reported as out of grammar
 _ALLPHONE = "_allphone"
-INCOMPLETE_CONFIDENCE = 0.1  # ceiling when the words are only the start of a phrase
+# Phone-loop agreement that counts as confident. bench/accuracy.py found no cut-off that
+# separates right from wrong answers on espeak-ng voices (at 0.2 it rejected 37% of right answers
+# and still accepted 20% of misrecognitions), so a complete phrase of the grammar counts as
+# confident and the agreement only ranks above that.
+RAW_CONFIDENT = 0.0
+INCOMPLETE_CONFIDENCE = 0.1  # raw ceiling when the words are only the start of a phrase
+DOUBTFUL = CONFIDENT / 2  # calibrated ceiling for a phrase cut back to its complete prefix
 SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
 FRAME_S = 0.03  # VAD frame
 PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
@@ -145,16 +151,26 @@ class PocketsphinxRecognizer:
         if hyp is None or not hyp.hypstr:
             _LOGGER.debug("grammar %s: speech but no hypothesis", grammar.name)
             return Transcript(text="", confidence=0.0, in_grammar=False)
-        # Pocketsphinx falls back to the best partial path when no complete phrase survived.
-        complete = accepts(self._automata[grammar.name], hyp.hypstr.split())
+        # Pocketsphinx falls back to the best partial path when no complete phrase survived;
+        # a breath after "yes" becomes "yes a" (a start of "yes a little"). The longest complete
+        # prefix is what was most likely said, but only ever as a doubtful hearing: the dialog
+        # confirms it, and never takes a doubtful reassuring answer without a clear yes.
+        words = hyp.hypstr.split()
+        automaton = self._automata[grammar.name]
+        complete = accepts(automaton, words)
+        prefix = next((n for n in range(len(words), 0, -1) if accepts(automaton, words[:n])), 0)
+        text = " ".join(words[:prefix]) if prefix else hyp.hypstr
         confidence = 1.0
         if self._settings.score_check:
-            confidence = self._confidence(speech, hyp.hypstr)
+            confidence = self._confidence(speech, text)
         if not complete:
             confidence = min(confidence, INCOMPLETE_CONFIDENCE)
-        in_grammar = complete and confidence >= self._settings.in_grammar_min
-        _LOGGER.debug("heard %r conf=%.2f in_grammar=%s", hyp.hypstr, confidence, in_grammar)
-        return Transcript(text=hyp.hypstr, confidence=confidence, in_grammar=in_grammar)
+        in_grammar = prefix > 0 and confidence >= self._settings.in_grammar_min
+        _LOGGER.debug("heard %r as %r raw conf=%.2f", hyp.hypstr, text, confidence)
+        calibrated = calibrate(confidence, RAW_CONFIDENT)
+        if not complete:
+            calibrated = min(calibrated, DOUBTFUL)
+        return Transcript(text=text, confidence=calibrated, in_grammar=in_grammar)
 
     def _confidence(self, speech: bytes, text: str) -> float:
         """How well a free phone loop on the same audio agrees with the grammar's words."""

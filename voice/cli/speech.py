@@ -44,4 +44,3 @@ def _devices_command(args: argparse.Namespace) -> int:
             )
     print("* = default. Choose with --input-device / --output-device INDEX or part of the name.")
     return 0
-

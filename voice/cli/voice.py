@@ -39,7 +39,7 @@ def register(subparsers: Any) -> None:
         action="append",
         default=[],
         metavar="QID=@FILE.wav|QID=TEXT",
-        help="the answer to question QID ('*' for any other question): a WAV file, "
+        help="the answer to question QID ('*' for any other question; none: silence): a WAV file, "
         "or text spoken by the TTS engine; repeat for each question",
     )
     simulate.add_argument("--answer-voice", default=None, help="TTS voice for text answers")
