@@ -204,3 +204,8 @@ def test_korean_simulate_on_real_vosk(
     )
     heard = [(e["id"], e["text"], e["confidence"]) for e in events if e["type"] == "heard"]
     assert result_of(events)["outcome"] == outcome, heard
+
+
+def test_simulate_with_denoising_still_reaches_the_outcome(tmp_path: Path) -> None:
+    events = simulate(tmp_path, PEOPLE["see_provider"], "en-us", 10.0, "--denoise")
+    assert result_of(events)["outcome"] == "see_provider"

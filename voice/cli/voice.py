@@ -66,6 +66,9 @@ def _voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--voice", default=None, help="the assistant's TTS voice")
     parser.add_argument("--rate", type=int, default=None, help="the assistant's words per minute")
     parser.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--denoise", action="store_true", help="webrtc noise suppression before recognition"
+    )
 
 
 def _listen_command(args: argparse.Namespace) -> int:
@@ -152,7 +155,7 @@ def _setup(args: argparse.Namespace) -> _Setup:
         _tts_settings(args.voice or dialog.consultation.voice, args.rate)
     )
     recognizer = make_recognizer(
-        args.engine, dialog.locale, args.model, args.models_dir, debug=args.debug
+        args.engine, dialog.locale, args.model, args.models_dir, args.debug, args.denoise
     )
     return _Setup(dialog, recognizer, synthesizer, EventPrinter(jsonl=args.jsonl))
 
