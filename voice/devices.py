@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +25,7 @@ DEFAULT_RECOGNIZER_RATE_HZ = 16000
 DEFAULT_BLOCK_S = 0.1
 DEFAULT_QUEUE_S = 10.0  # audio kept while the consumer lags; older blocks are dropped beyond it
 DEFAULT_STALL_S = 5.0  # no audio for this long from an open stream: the device went away
+CLOSE_TIMEOUT_S = 2.0  # how long closing a microphone may take before we stop waiting
 _LIST_HINT = "run `toe-assistant devices` to list them"
 
 
@@ -222,12 +224,23 @@ class DeviceSource:
 
     def _close(self) -> None:
         stream, self._stream = self._stream, None
-        if stream is not None:
-            try:
-                stream.abort()
-                stream.close()
-            except Exception as err:  # closing a vanished device must not hide the first error
-                _LOGGER.debug("closing input stream: %s", err)
+        if stream is None:
+            return
+        # A capture thread stuck in its driver (a vanished USB device, a stalled pipe) can
+        # block PortAudio's abort for ever: close aside, and stop waiting after a while.
+        closer = threading.Thread(target=_abort_and_close, args=(stream,), daemon=True)
+        closer.start()
+        closer.join(timeout=CLOSE_TIMEOUT_S)
+        if closer.is_alive():
+            _LOGGER.warning("the input device did not close within %.0f s", CLOSE_TIMEOUT_S)
+
+
+def _abort_and_close(stream: Any) -> None:
+    try:
+        stream.abort()
+        stream.close()
+    except Exception as err:  # closing a vanished device must not hide the first error
+        _LOGGER.debug("closing input stream: %s", err)
 
 
 class DeviceSink:
