@@ -122,6 +122,7 @@ class DeviceSource:
         self._stream: Any = None
         self._dropped_blocks = 0
         self.open_latency_s = 0.0
+        self.stuck = False  # closing hung in the driver; PortAudio cannot terminate either
 
     def __enter__(self) -> DeviceSource:
         """Open and start the input stream."""
@@ -232,6 +233,7 @@ class DeviceSource:
         closer.start()
         closer.join(timeout=CLOSE_TIMEOUT_S)
         if closer.is_alive():
+            self.stuck = True
             _LOGGER.warning("the input device did not close within %.0f s", CLOSE_TIMEOUT_S)
 
 
