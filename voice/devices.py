@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
 import queue
 import threading
@@ -235,6 +236,9 @@ class DeviceSource:
         if closer.is_alive():
             self.stuck = True
             _LOGGER.warning("the input device did not close within %.0f s", CLOSE_TIMEOUT_S)
+            # PortAudio's exit handler (Pa_Terminate) would wait on the same stuck thread and
+            # hang the process at exit: leave the library to the operating system instead.
+            atexit.unregister(_sounddevice()._exit_handler)
 
 
 def _abort_and_close(stream: Any) -> None:

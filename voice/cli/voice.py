@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import os
-import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,17 +77,9 @@ def _listen_command(args: argparse.Namespace) -> int:
 
     setup = _setup(args)
     sink = DeviceSink(_device(args.output_device))
-    mic = DeviceSource(_device(args.input_device), rate_hz=setup.recognizer.sample_rate_hz)
-    with mic:
+    with DeviceSource(_device(args.input_device), rate_hz=setup.recognizer.sample_rate_hz) as mic:
         result = setup.consultation(sink, MicrophoneListener(mic)).run()
-    code = 0 if result.outcome is not None or result.ended == "stopped" else 1
-    if mic.stuck:
-        # PortAudio's exit handler would wait for ever on the stuck capture thread: the
-        # consultation is over and printed, so leave without it.
-        sys.stdout.flush()
-        sys.stderr.flush()
-        os._exit(code)
-    return code
+    return 0 if result.outcome is not None or result.ended == "stopped" else 1
 
 
 def _simulate_command(args: argparse.Namespace) -> int:
