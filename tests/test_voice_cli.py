@@ -141,6 +141,7 @@ def test_demo_from_a_fresh_non_editable_install(tmp_path: Path) -> None:
     assert read_wav(wav).duration_s > 20
 
 
+@pytest.mark.realtime
 def test_live_consultation_through_the_virtual_card(toecard: VirtualCard) -> None:
     """The default command: microphone and speaker are the virtual ALSA card."""
     # a quiet room: a real microphone never hears digital silence
