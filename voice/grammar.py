@@ -416,21 +416,44 @@ def _nullable(node: _Node, rules: dict[str, _Node]) -> bool:
     return () in _cover(node, rules, {})
 
 
-def _cover(
-    node: _Node, rules: dict[str, _Node], memo: dict[str, list[tuple[str, ...]]]
-) -> list[tuple[str, ...]]:
+_Phrases = list[tuple[str, ...]]
+
+
+def _cover(node: _Node, rules: dict[str, _Node], memo: dict[str, _Phrases]) -> _Phrases:
     """A few phrases of ``node`` that together use every alternative at least once."""
+    return _phrases(node, rules, memo, _zip_cover)
+
+
+def _expand(node: _Node, rules: dict[str, _Node], memo: dict[str, _Phrases]) -> _Phrases:
+    """Every phrase of ``node``."""
+    return _phrases(node, rules, memo, _product)
+
+
+def _phrases(
+    node: _Node,
+    rules: dict[str, _Node],
+    memo: dict[str, _Phrases],
+    join: Callable[[list[_Phrases]], _Phrases],
+) -> _Phrases:
+    """Phrases of ``node``, a sequence's parts combined by ``join``."""
     if isinstance(node, _Words):
         return [node.words]
     if isinstance(node, _Ref):
         if node.rule not in memo:
-            memo[node.rule] = []
-            memo[node.rule] = _cover(rules[node.rule], rules, memo)
+            memo[node.rule] = []  # a recursive rule contributes nothing
+            memo[node.rule] = _phrases(rules[node.rule], rules, memo, join)
         return memo[node.rule]
     if isinstance(node, _Alt):
-        out = [w for i in node.items for w in _cover(i, rules, memo)]
+        out = [w for i in node.items for w in _phrases(i, rules, memo, join)]
         return [*out, ()] if node.optional else out
-    parts = [_cover(i, rules, memo) for i in node.items]
+    return join([_phrases(i, rules, memo, join) for i in node.items])
+
+
+def _product(parts: list[_Phrases]) -> _Phrases:
+    return [tuple(w for p in combo for w in p) for combo in itertools.product(*parts)]
+
+
+def _zip_cover(parts: list[_Phrases]) -> _Phrases:
     if any(not p for p in parts):
         return []
     longest = max(len(p) for p in parts)
@@ -448,23 +471,6 @@ def _render(node: _Node, top: bool = False) -> str:
     if node.optional:
         return f"[ {body} ]"
     return body if top else f"( {body} )"
-
-
-def _expand(
-    node: _Node, rules: dict[str, _Node], memo: dict[str, list[tuple[str, ...]]]
-) -> list[tuple[str, ...]]:
-    if isinstance(node, _Words):
-        return [node.words]
-    if isinstance(node, _Ref):
-        if node.rule not in memo:
-            memo[node.rule] = []  # a recursive rule contributes nothing
-            memo[node.rule] = _expand(rules[node.rule], rules, memo)
-        return memo[node.rule]
-    if isinstance(node, _Alt):
-        out = [w for i in node.items for w in _expand(i, rules, memo)]
-        return [*out, ()] if node.optional else out
-    parts = [_expand(i, rules, memo) for i in node.items]
-    return [tuple(w for p in combo for w in p) for combo in itertools.product(*parts)]
 
 
 def _refs(node: _Node) -> Iterator[str]:
