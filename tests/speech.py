@@ -15,7 +15,7 @@ from functools import lru_cache
 import numpy as np
 import soxr
 
-from voice.audio import AudioChunk
+from voice.audio import AudioChunk, concat, silence
 
 RATE_HZ = 16_000
 DEFAULT_VOICE = "en-us"
@@ -38,16 +38,6 @@ def synthesize(
         samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
     resampled = soxr.resample(samples.astype(np.float32), rate, RATE_HZ)
     return AudioChunk(RATE_HZ, np.clip(resampled, -32768, 32767).astype(np.int16))
-
-
-def silence(seconds: float, rate_hz: int = RATE_HZ) -> AudioChunk:
-    """Digital silence of ``seconds``."""
-    return AudioChunk(rate_hz, np.zeros(round(seconds * rate_hz), dtype=np.int16))
-
-
-def concat(*chunks: AudioChunk) -> AudioChunk:
-    """Chunks one after the other (same rate)."""
-    return AudioChunk(chunks[0].rate_hz, np.concatenate([c.samples for c in chunks]))
 
 
 def add_noise(chunk: AudioChunk, snr_db: float, signal_power: float, seed: int = 0) -> AudioChunk:
@@ -75,7 +65,7 @@ def utterance(
 ) -> AudioChunk:
     """One spoken turn: silence, ``text``, silence; noise over all of it, SNR against the speech."""
     speech = synthesize(text, voice, rate_wpm)
-    turn = concat(silence(lead_s), speech, silence(tail_s))
+    turn = concat([silence(lead_s, RATE_HZ), speech, silence(tail_s, RATE_HZ)])
     if snr_db is None:
         return turn
     return add_noise(turn, snr_db, power(speech), seed)

@@ -1,11 +1,11 @@
-"""A recording of both sides of a conversation, and a sink that plays to several sinks."""
+"""A recording of both sides of a conversation."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from voice.audio import AudioChunk, AudioSink, concat, resample, silence, write_wav
+from voice.audio import AudioChunk, concat, resample, silence, write_wav
 from voice.errors import UsageError
 
 RECORDING_RATE_HZ = 16_000
@@ -13,15 +13,13 @@ RECORDING_RATE_HZ = 16_000
 
 @dataclass
 class Recording:
-    """Everything said, in order: an AudioSink for the assistant, `hear` for the person."""
+    """Everything said, in order: the assistant's audio and the person's, both through play."""
 
     rate_hz: int = RECORDING_RATE_HZ
     _chunks: list[AudioChunk] = field(default_factory=list)
 
     def play(self, chunk: AudioChunk) -> None:
-        self._chunks.append(resample(chunk, self.rate_hz))
-
-    def hear(self, chunk: AudioChunk) -> None:
+        """Add a chunk, from either side, in the order it was said."""
         self._chunks.append(resample(chunk, self.rate_hz))
 
     @property
@@ -36,14 +34,3 @@ class Recording:
             write_wav(path, audio)
         except OSError as err:
             raise UsageError(f"cannot write the recording to {path}: {err.strerror}") from err
-
-
-@dataclass(frozen=True)
-class TeeSink:
-    """Plays each chunk to every sink in turn (e.g. the speaker and a recording)."""
-
-    sinks: tuple[AudioSink, ...]
-
-    def play(self, chunk: AudioChunk) -> None:
-        for sink in self.sinks:
-            sink.play(chunk)

@@ -7,9 +7,10 @@ from pathlib import Path
 import pytest
 from hassil import Intents, recognize
 
-from tests.speech import silence, stream, utterance
+from tests.speech import RATE_HZ, stream, utterance
 from voice.asr import Grammar
 from voice.asr.pocketsphinx import PocketsphinxRecognizer, PocketsphinxSettings
+from voice.audio import silence
 from voice.denoise import Denoiser
 from voice.errors import ModelError
 from voice.grammar import build_grammar
@@ -94,8 +95,8 @@ def test_durations_are_understood(
 def test_pure_silence_is_none(recognizer: PocketsphinxRecognizer, yes_no: Grammar) -> None:
     settings = PocketsphinxSettings(no_speech_timeout_s=1.0)
     quick = PocketsphinxRecognizer(settings)
-    assert quick.transcribe(stream(silence(3.0)), yes_no) is None
-    assert recognizer.transcribe(stream(silence(1.0)), yes_no) is None  # audio ran out
+    assert quick.transcribe(stream(silence(3.0, RATE_HZ)), yes_no) is None
+    assert recognizer.transcribe(stream(silence(1.0, RATE_HZ)), yes_no) is None  # audio ran out
 
 
 def test_denoised_speech_is_still_heard(

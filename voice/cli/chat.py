@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.cli.output import EventPrinter
-from voice.content import DEFAULT_LOCALE, load_dialog
+from voice.content import load_dialog
 from voice.dialog import Conversation
 from voice.errors import UsageError
 
@@ -58,6 +58,3 @@ def run_check(args: argparse.Namespace) -> int:
     for line in check_files(args.files, args.models_dir):
         print(line)
     return 0
-
-
-__all__ = ["DEFAULT_LOCALE", "register"]

@@ -96,7 +96,7 @@ def _simulate_command(args: argparse.Namespace) -> int:
         for question, audio in _answers(args.answer, setup.dialog.consultation.questions, person)
     }
     recording = Recording()
-    run = setup.consultation(recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.hear)
+    run = setup.consultation(recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.play)
     try:
         run.run()
     finally:
@@ -118,7 +118,7 @@ def _demo_command(args: argparse.Namespace) -> int:
     }
     recording = Recording()
     result = setup.consultation(
-        recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.hear
+        recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.play
     ).run()
     recording.save(args.output)
     if not args.jsonl:
