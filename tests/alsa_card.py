@@ -8,8 +8,10 @@ initialises, so the audio side must run in a process started with ``card.env``.
 The null PCM has no clock: capture runs as fast as ``infile`` delivers. ``infile`` is therefore a
 FIFO that a writer thread holds open read-write for the card's whole life (PortAudio opens every
 device while listing them, and opening a FIFO for reading blocks until there is a writer). The
-writer sends what ``hear`` queued, then silence at real-time pace, so a recording never blocks
-and never reads past the end of a file (which gives stale garbage rather than silence).
+writer sends silence at real-time pace from the start, as a microphone in a quiet room would, and
+what ``hear`` queued as fast as the reader takes it. So a recording never blocks (a capture
+thread blocked on an empty FIFO can neither deliver nor close) and never reads past the end of a
+file (which gives stale garbage rather than silence).
 
 The plugin reads ``infile`` once per period and PortAudio uses the whole period even when that
 read comes back short, which also yields stale samples. So the writer only ever writes whole
@@ -20,6 +22,7 @@ for ``DeviceSource`` is ``block_s * rate_hz`` (1600 frames by default).
 from __future__ import annotations
 
 import os
+import queue
 import select
 import subprocess
 import sys
@@ -52,7 +55,6 @@ class VirtualCard:
     env: dict[str, str]
     _pending: bytearray = field(default_factory=bytearray, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _feeding: threading.Event = field(default_factory=threading.Event, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def hear(self, samples: np.ndarray) -> None:
@@ -61,7 +63,6 @@ class VirtualCard:
         data += bytes(-len(data) % (self.block_frames * 2))  # whole periods only
         with self._lock:
             self._pending += data
-        self._feeding.set()
 
     def played(self) -> np.ndarray:
         """Everything played to the card so far, as int16 samples at ``rate_hz``."""
@@ -89,22 +90,27 @@ class VirtualCard:
         """Run a Python snippet (``sys.argv[1:]`` = ``args``) against this card."""
         return self.run([sys.executable, "-c", code, *args], timeout_s=timeout_s, check=check)
 
+    def start(self, args: Sequence[str]) -> CardProcess:
+        """Start a command with this card's ALSA configuration; read its output as it comes."""
+        return CardProcess.start(args, self.env)
+
     def _feed(self, fd: int) -> None:
-        """Writer thread: queued audio as fast as the reader takes it, then real-time silence."""
+        """Writer thread: real-time silence from the start, like a microphone in a quiet room;
+        queued audio goes out as fast as the reader takes it."""
         unit = self.block_frames * 2
         silence = bytes(unit)
         step_s = self.block_frames / self.rate_hz
         next_silence = time.monotonic()
         while not self._stop.is_set():
-            if not self._feeding.wait(timeout=0.05):
-                continue
+            now = time.monotonic()
             with self._lock:
-                if not self._pending and time.monotonic() >= next_silence:
+                if not self._pending and now >= next_silence:
                     self._pending += silence
-                    next_silence = time.monotonic() + step_s
+                    # keep to the clock, but never burst to catch up after a stall
+                    next_silence = max(next_silence + step_s, now)
                 piece = bytes(self._pending[:unit])
             if not piece:
-                time.sleep(0.005)
+                self._stop.wait(min(step_s, max(0.0, next_silence - now)))
                 continue
             _, writable, _ = select.select([], [fd], [], 0.05)
             if not writable:
@@ -115,6 +121,70 @@ class VirtualCard:
                 continue
             with self._lock:
                 del self._pending[:written]  # all of it: the write is atomic
+
+
+@dataclass
+class CardProcess:
+    """A running command: its stdout and stderr lines, each read by its own thread.
+
+    One reader per pipe: a second reader (``communicate``) would take lines the first never
+    sees, which is how a "listening for" line went missing and the test never answered.
+    """
+
+    process: subprocess.Popen[str]
+    stdout_lines: list[str] = field(default_factory=list)
+    stderr_lines: list[str] = field(default_factory=list)
+    _stderr_queue: queue.Queue[str | None] = field(default_factory=queue.Queue, repr=False)
+    _readers: list[threading.Thread] = field(default_factory=list, repr=False)
+
+    @classmethod
+    def start(cls, args: Sequence[str], env: dict[str, str]) -> CardProcess:
+        process = subprocess.Popen(
+            list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
+        running = cls(process)
+        for target in (running._read_stdout, running._read_stderr):
+            reader = threading.Thread(target=target, daemon=True)
+            reader.start()
+            running._readers.append(reader)
+        return running
+
+    def next_after(self, marker: str, timeout_s: float = 120.0) -> str | None:
+        """The rest of the next stderr line holding ``marker``; None once stderr has ended."""
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                line = self._stderr_queue.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no {marker!r} within {timeout_s} s:\n{self.log()}") from None
+            if line is None:
+                self._stderr_queue.put(None)  # stays ended for the next caller
+                return None
+            if marker in line:
+                return line.split(marker, 1)[1].strip()
+
+    def wait(self, timeout_s: float = 300.0) -> int:
+        """Wait for the command to exit and its output to be read; its exit code."""
+        code = self.process.wait(timeout=timeout_s)
+        for reader in self._readers:
+            reader.join(timeout=10)
+        return code
+
+    def log(self, last: int = 40) -> str:
+        """The last lines of stderr, for assertion messages."""
+        return "".join(self.stderr_lines[-last:])
+
+    def _read_stdout(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.stdout_lines.append(line)
+
+    def _read_stderr(self) -> None:
+        assert self.process.stderr is not None
+        for line in self.process.stderr:
+            self.stderr_lines.append(line)
+            self._stderr_queue.put(line)
+        self._stderr_queue.put(None)
 
 
 def write_config(directory: Path, name: str = CARD_NAME, rate_hz: int = CARD_RATE_HZ) -> Path:

@@ -59,6 +59,16 @@ def chirp(duration_s: float, rate_hz: int) -> np.ndarray:
     return np.round(8000 * np.sin(2 * np.pi * (200 + 300 * t) * t)).astype(np.int16)
 
 
+LEAD_ALLOWANCE_S = 3.0  # the card's real-time silence queued before the recording starts
+
+
+def onset(samples: np.ndarray, period: int) -> int:
+    """Where the heard sound starts: the card sends whole periods, so a period boundary."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 20)
+    assert len(loud), "the recording is silent"
+    return round(loud[0] / period) * period
+
+
 def test_devices_command_lists_the_virtual_card(toecard: VirtualCard) -> None:
     out = toecard.run([*toe_assistant(), "devices"]).stdout
     inputs, outputs = out.split("Output devices:")
@@ -85,11 +95,14 @@ def test_source_records_exactly_what_the_microphone_hears(
     heard = chirp(2.0, 16000)
     toecard.hear(heard)
     out = tmp_path / "recorded.wav"
-    toecard.run_python(RECORD, "toecard", str(out), str(len(heard) + 8000), "0.1")
+    wanted = len(heard) + 8000 + round(LEAD_ALLOWANCE_S * 16000)
+    toecard.run_python(RECORD, "toecard", str(out), str(wanted), "0.1")
     recorded = read_wav(out)
     assert recorded.rate_hz == 16000
-    np.testing.assert_array_equal(recorded.samples[: len(heard)], heard)
-    assert not recorded.samples[len(heard) :].any()  # then the silence the card sends
+    start = onset(recorded.samples, toecard.block_frames)
+    assert not recorded.samples[:start].any()  # the quiet room before it
+    np.testing.assert_array_equal(recorded.samples[start : start + len(heard)], heard)
+    assert not recorded.samples[start + len(heard) :].any()  # then the silence the card sends
 
 
 @pytest.mark.slow
@@ -98,9 +111,12 @@ def test_source_resamples_a_48_khz_microphone_to_16_khz(tmp_path: Path) -> None:
     with virtual_card(tmp_path, rate_hz=48000, block_frames=1920) as card:
         card.hear(chirp(2.0, 48000))
         out = tmp_path / "recorded.wav"
-        result = card.run_python(RECORD, "toecard", str(out), "32000", str(block_s))
+        wanted = 32000 + round(LEAD_ALLOWANCE_S * 16000)
+        result = card.run_python(RECORD, "toecard", str(out), str(wanted), str(block_s))
     assert "capture_rate_hz=48000" in result.stdout
-    recorded = read_wav(out).samples[:32000].astype(np.float64)
+    samples = read_wav(out).samples
+    start = onset(samples, 1920 // 3)  # a 48 kHz period is 640 samples at 16 kHz
+    recorded = samples[start : start + 32000].astype(np.float64)
     expected = soxr.resample(chirp(2.0, 48000), 48000, 16000)[:32000].astype(np.float64)
     assert len(recorded) == 32000
     inner = slice(100, 31900)  # the resampler's edges differ between one-shot and streaming

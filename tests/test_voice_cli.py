@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import queue
 import subprocess
 import sys
-import threading
 import venv
 import zlib
 from pathlib import Path
@@ -146,37 +144,16 @@ def test_live_consultation_through_the_virtual_card(toecard: VirtualCard) -> Non
     """The default command: microphone and speaker are the virtual ALSA card."""
     # a quiet room: a real microphone never hears digital silence
     answers = {q: utterance(a, tail_s=1.5, snr_db=30) for q, a in PEOPLE["see_provider"].items()}
-    process = subprocess.Popen(
+    run = toecard.start(
         [*toe_assistant(), "--debug", "listen", "--jsonl", "--engine", "pocketsphinx",
-         "--input-device", toecard.device, "--output-device", toecard.device],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=toecard.env,
+         "--input-device", toecard.device, "--output-device", toecard.device]
     )  # fmt: skip
-    listening: queue.Queue[str] = queue.Queue()
-    log: list[str] = []
-
-    def watch_stderr() -> None:
-        assert process.stderr is not None
-        for line in process.stderr:
-            log.append(line)
-            if "listening for " in line:
-                listening.put(line.rsplit("listening for ", 1)[1].strip())
-
-    threading.Thread(target=watch_stderr, daemon=True).start()
-
-    def answer_when_listening() -> None:
-        while process.poll() is None:
-            try:
-                question = listening.get(timeout=0.5)
-            except queue.Empty:
-                continue
-            toecard.hear(answers[question].samples)
-
-    threading.Thread(target=answer_when_listening, daemon=True).start()
-    stdout, _ = process.communicate(timeout=300)
-    assert process.returncode == 0, "".join(log[-20:])
-    events = [json.loads(line) for line in stdout.splitlines()]
+    while (question := run.next_after("listening for ")) is not None:
+        toecard.hear(answers[question].samples)
+    assert run.wait() == 0, run.log()
+    events = [json.loads(line) for line in run.stdout_lines]
     heard = [(e["id"], e["text"]) for e in events if e["type"] == "heard"]
-    assert result_of(events)["outcome"] == "see_provider", (heard, "".join(log[-40:]))
+    assert result_of(events)["outcome"] == "see_provider", (heard, run.log())
     played = toecard.played()
     assert len(played) / toecard.rate_hz > 10  # the assistant really spoke through the card
 
