@@ -5,13 +5,13 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
-import yaml
 from hassil import Intents
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from voice.errors import DialogError
+from voice.files import load_yaml, read_yaml, shown, validate
 
 DEFAULT_LOCALE = "en"
 CONSULTATION_FILE = "consultation.yaml"
@@ -84,7 +84,6 @@ class Outcome(_Strict):
 class Settings(_Strict):
     reprompts: int = Field(default=1, ge=0)
     give_up_after: int = Field(default=2, ge=1)
-    confirm_below: float = Field(default=0.6, ge=0, le=1)
 
 
 class Phrases(_Strict):
@@ -156,9 +155,6 @@ class IntentsFile(_Strict):
     settings: dict[str, Any] = {}
 
 
-_Model = TypeVar("_Model", bound=BaseModel)
-
-
 @dataclass(frozen=True)
 class Dialog:
     """A loaded, schema-checked consultation with its hassil intents."""
@@ -190,45 +186,19 @@ def available_locales() -> list[str]:
     return sorted(p.parent.name for p in root.glob(f"*/{CONSULTATION_FILE}"))
 
 
-def read_yaml(path: Path) -> Any:
-    """Parse one YAML file; any failure is one DialogError naming the file (and line)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as err:
-        raise DialogError(f"{path}: cannot read ({err.strerror})") from err
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        where = f":{mark.line + 1}" if mark is not None else ""
-        problem = getattr(err, "problem", None) or "invalid YAML"
-        raise DialogError(f"{path}{where}: {problem}") from err
-
-
-def check_model(model: type[_Model], data: Any, path: Path) -> _Model:
-    """Check parsed YAML against a schema; the first problem names the file and field."""
-    try:
-        return model.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        field = ".".join(str(part) for part in first["loc"]) or "(top level)"
-        more = f" (and {err.error_count() - 1} more)" if err.error_count() > 1 else ""
-        raise DialogError(f"{path}: {field}: {first['msg']}{more}") from err
-
-
 def parse_consultation(path: Path) -> Consultation:
     """Validate one consultation file against the schema."""
-    return check_model(Consultation, read_yaml(path), path)
+    return load_yaml(path, Consultation, DialogError)
 
 
 def parse_intents(path: Path) -> Intents:
     """Load a hassil intents file; a malformed one is one DialogError naming the file."""
-    data = read_yaml(path)
-    check_model(IntentsFile, data, path)
+    data = read_yaml(path, DialogError)
+    validate(IntentsFile, data, shown(path), DialogError)
     try:
         return Intents.from_dict(data)
     except Exception as err:  # hassil raises many kinds on a bad template
-        raise DialogError(f"{path}: bad intent template: {err}") from err
+        raise DialogError(f"{shown(path)}: bad intent template: {err}") from err
 
 
 def load_dialog(locale: str = DEFAULT_LOCALE, path: Path | None = None) -> Dialog:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from voice.content import Dialog, check_model, read_yaml
-from voice.errors import UsageError
+from voice.content import Dialog
+from voice.errors import DialogError, UsageError
+from voice.files import load_yaml
 
 DEMO_FILE = "demo.yaml"
 
@@ -31,7 +32,7 @@ class DemoFile(BaseModel):
 def load_demo(dialog: Dialog, name: str | None = None) -> Scenario:
     """The named scenario, or the file's default."""
     path = dialog.folder / DEMO_FILE
-    demo = check_model(DemoFile, read_yaml(path), path)
+    demo = load_yaml(path, DemoFile, DialogError)
     chosen = name or demo.default
     if chosen not in demo.scenarios:
         known = ", ".join(demo.scenarios)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.resources
 import importlib.util
 import logging
 import os
@@ -11,10 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from voice.errors import ModelError
+from voice.files import load_yaml
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,29 +95,14 @@ class ModelStatus:
     installed_bytes: int  # 0 when not installed
 
 
-def _parse_registry(text: str, origin: str) -> list[ModelEntry]:
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as err:
-        raise ModelError(f"{origin}: not valid YAML: {err}") from err
-    try:
-        return _RegistryFile.model_validate(data).models
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(part) for part in first["loc"])
-        raise ModelError(f"{origin}: {where}: {first['msg']}") from err
+REGISTRY_FILE = Path(__file__).resolve().parent / "models.yaml"
 
 
 def load_registry(extra_files: Iterable[Path] = ()) -> Registry:
     """The packaged registry, with entries from ``extra_files`` added or overriding by name."""
-    packaged = importlib.resources.files("voice").joinpath("models.yaml")
-    by_name = {e.name: e for e in _parse_registry(packaged.read_text("utf-8"), "voice/models.yaml")}
-    for path in extra_files:
-        try:
-            text = path.read_text("utf-8")
-        except OSError as err:
-            raise ModelError(f"cannot read model registry {path}: {err.strerror}") from err
-        for entry in _parse_registry(text, str(path)):
+    by_name: dict[str, ModelEntry] = {}
+    for path in (REGISTRY_FILE, *extra_files):
+        for entry in load_yaml(path, _RegistryFile, ModelError).models:
             by_name[entry.name] = entry
     return Registry(tuple(by_name.values()))
 
