@@ -7,10 +7,8 @@ import difflib
 import io
 import logging
 import sys
-import tempfile
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
@@ -25,6 +23,7 @@ MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
 LINUX_DRIVER = "espeak"
 ESPEAK_RATE_HZ = 22050  # what espeak-ng renders at
+RENDER_ATTEMPTS = 3
 _VOICES_HINT = "list the voices with `espeak-ng --voices` (use the File column, e.g. gmw/en-us)"
 
 # pyttsx3 keeps one engine per driver per process and espeak-ng can be initialised only once
@@ -90,14 +89,25 @@ class Pyttsx3Synthesizer:
         """Render ``text``; blank text gives an empty chunk."""
         if not text.strip():
             return AudioChunk(rate_hz=ESPEAK_RATE_HZ, samples=np.zeros(0, dtype=np.int16))
+        for attempt in range(1, RENDER_ATTEMPTS + 1):
+            chunk = self._render(text)
+            if len(chunk.samples):
+                _LOGGER.debug("synthesized %.2f s for %r", chunk.duration_s, text[:40])
+                return chunk
+            # pyttsx3's espeak driver writes the WAV when espeak reports the end of the
+            # message; seen rarely in the test suite, that report came with no audio at all.
+            _LOGGER.warning("text-to-speech gave no audio (attempt %d); trying again", attempt)
+        raise ModelError(
+            f"text-to-speech produced no audio for {text[:40]!r}; "
+            "check espeak-ng works: espeak-ng 'hello'"
+        )
+
+    def _render(self, text: str) -> AudioChunk:
+        """One pass through the engine, the WAV written to memory (no temporary files)."""
+        wav = io.BytesIO()
         # pyttsx3's espeak driver prints "Audio saved to ..." from its callback, which may run
         # in any of the calls below: keep the CLI's stdout (JSON lines) clean around all of them.
-        with (
-            _ENGINE_LOCK,
-            tempfile.TemporaryDirectory(prefix="toe-tts-") as tmp,
-            contextlib.redirect_stdout(io.StringIO()),
-        ):
-            path = Path(tmp) / "utterance.wav"
+        with _ENGINE_LOCK, contextlib.redirect_stdout(io.StringIO()):
             errors: list[BaseException] = []
             token = self._engine.connect("error", lambda **kw: errors.append(kw.get("exception")))
             try:
@@ -107,7 +117,7 @@ class Pyttsx3Synthesizer:
                     self._engine.setProperty("voice", self._voice_id)
                 self._engine.setProperty("rate", self._settings.rate_wpm)
                 _settle(self._engine)
-                self._engine.save_to_file(text, str(path))
+                self._engine.save_to_file(text, wav)  # the driver hands it to wave.open
                 self._engine.runAndWait()
                 _settle(self._engine)
             except RuntimeError as err:
@@ -116,16 +126,12 @@ class Pyttsx3Synthesizer:
                 ) from err
             finally:
                 self._engine.disconnect(token)
-            if errors:
-                raise ModelError(f"text-to-speech engine failed: {errors[0]}")
-            if not path.exists():
-                raise ModelError(
-                    f"text-to-speech produced no audio for {text[:40]!r}; "
-                    "check espeak-ng works: espeak-ng 'hello'"
-                )
-            chunk = read_wav(path)
-        _LOGGER.debug("synthesized %.2f s for %r", chunk.duration_s, text[:40])
-        return chunk
+        if errors:
+            raise ModelError(f"text-to-speech engine failed: {errors[0]}")
+        if not wav.getbuffer().nbytes:
+            return AudioChunk(rate_hz=ESPEAK_RATE_HZ, samples=np.zeros(0, dtype=np.int16))
+        wav.seek(0)
+        return read_wav(wav)
 
 
 def _engine(driver_name: str | None) -> Any:
