@@ -24,8 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.speech import stream, utterance  # noqa: E402
-from voice.asr import Grammar  # noqa: E402
-from voice.asr.pocketsphinx import PocketsphinxRecognizer, PocketsphinxSettings  # noqa: E402
+from voice.asr import Grammar, RecognitionSettings  # noqa: E402
+from voice.asr.pocketsphinx import PocketsphinxRecognizer  # noqa: E402
 from voice.audio import AudioChunk  # noqa: E402
 from voice.denoise import Denoiser  # noqa: E402
 from voice.grammar import build_grammar  # noqa: E402
@@ -69,7 +69,7 @@ def run(args: argparse.Namespace) -> list[Trial]:
         "duration": build_grammar(intents, DURATION, "duration", "en"),
         "broad": build_grammar(intents, list(intents.intents), "broad", "en"),
     }
-    recognizer = PocketsphinxRecognizer(PocketsphinxSettings(end_silence_s=args.end_silence_s))
+    recognizer = PocketsphinxRecognizer(RecognitionSettings(end_silence_s=args.end_silence_s))
     trials: list[Trial] = []
     for denoise in args.denoise:
         for snr in args.snr:

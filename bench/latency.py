@@ -35,7 +35,7 @@ ANSWERS = {
 
 def measure_once(engine: str, locale: str, consultations: int) -> dict[str, object]:
     """In this process: load, run consultations, report timings and peak memory."""
-    from voice.asr import make_recognizer
+    from voice.asr import RecognitionSettings, make_recognizer
     from voice.audio import resample
     from voice.content import load_dialog
     from voice.listeners import PreparedAnswers
@@ -44,7 +44,7 @@ def measure_once(engine: str, locale: str, consultations: int) -> dict[str, obje
     from voice.tts import Pyttsx3Synthesizer, TtsSettings
 
     started = time.perf_counter()
-    recognizer = make_recognizer(engine, locale)
+    recognizer = make_recognizer(RecognitionSettings(engine=engine), locale)
     load_s = time.perf_counter() - started
     rss_after_load_mb = _peak_rss_mb()
     dialog = load_dialog(locale)

@@ -14,7 +14,7 @@ import yaml
 from tests.chat_driver import chat
 from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
-from voice.asr import Grammar
+from voice.asr import Grammar, RecognitionSettings, Recognizer, make_recognizer
 from voice.content import Dialog, load_dialog
 from voice.grammar import build_grammar, phrase_count
 from voice.intents import Meaning, Understanding, listening_intents
@@ -245,9 +245,7 @@ def test_speech_grammars_are_small_and_parse(grammar: Grammar) -> None:
 @pytest.mark.vosk
 @pytest.mark.skipif(not HAS_KO_MODEL, reason=NO_KO_MODEL)
 def test_every_grammar_word_is_in_the_korean_vocabulary() -> None:
-    from voice.asr.vosk import VoskRecognizer
-
-    recognizer = VoskRecognizer.for_locale("ko")
+    recognizer = make_recognizer(RecognitionSettings(engine="vosk"), "ko")
     for grammar in grammars():
         assert recognizer.missing_words(grammar) == set(), grammar.name
 
@@ -273,9 +271,8 @@ HEARD = [
 @pytest.mark.parametrize(("kind", "spoken", "answer"), HEARD)
 def test_spoken_korean_answers_are_understood(kind: str, spoken: str, answer: object) -> None:
     from tests.speech import stream, utterance
-    from voice.asr.vosk import VoskRecognizer, VoskSettings
 
-    recognizer = _recognizer(VoskRecognizer, VoskSettings)
+    recognizer = _recognizer()
     grammar = build_grammar(dialog().intents, listening_intents(kind), kind, language="ko")
     heard = recognizer.transcribe(stream(utterance(spoken, voice="ko", rate_wpm=175)), grammar)
     assert heard is not None and heard.in_grammar, heard
@@ -284,5 +281,5 @@ def test_spoken_korean_answers_are_understood(kind: str, spoken: str, answer: ob
 
 
 @cache
-def _recognizer(cls: type, settings: type) -> object:
-    return cls.for_locale("ko", settings=settings(no_speech_timeout_s=3.0))
+def _recognizer() -> Recognizer:
+    return make_recognizer(RecognitionSettings(engine="vosk", no_speech_timeout_s=3.0), "ko")

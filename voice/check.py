@@ -6,7 +6,6 @@ import re
 import string
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
 
 from voice.content import (
     CONSULTATION_FILE,
@@ -18,6 +17,7 @@ from voice.content import (
     load_dialog,
 )
 from voice.errors import DialogError
+from voice.files import read_text
 from voice.intents import ANSWER_INTENTS, COMMAND_INTENTS, DURATION_INTENT, SIGN_INTENTS
 from voice.rules import DECIDE, walk
 
@@ -60,22 +60,15 @@ def _vocabulary(
     dialog: Dialog, models_dir: Path | None
 ) -> Iterator[tuple[str, dict[str, set[str]]]]:
     """For each installed engine of the locale: grammar name -> words its model lacks."""
-    from voice.asr import vosk_model_present
-    from voice.session import Grammars
+    from voice.asr import RecognitionSettings, build_recognizer, installed_engines
+    from voice.session import Grammars  # moves beside the grammar code
 
     grammars = Grammars(dialog).all()
-    recognizers: list[tuple[str, Any]] = []
-    if dialog.locale == "en":
-        from voice.asr.pocketsphinx import PocketsphinxRecognizer
-
-        recognizers.append(("pocketsphinx", PocketsphinxRecognizer()))
-    if vosk_model_present(dialog.locale, models_dir):
-        from voice.asr.vosk import VoskRecognizer
-
-        recognizers.append(("vosk", VoskRecognizer.for_locale(dialog.locale, directory=models_dir)))
-    for engine, recognizer in recognizers:
+    settings = RecognitionSettings(models_dir=models_dir)
+    for choice in installed_engines(dialog.locale, models_dir):
+        recognizer = build_recognizer(choice, settings)
         missing = {g.name: recognizer.missing_words(g) for g in grammars}
-        yield engine, {name: words for name, words in missing.items() if words}
+        yield choice.engine, {name: words for name, words in missing.items() if words}
 
 
 def _problems(dialog: Dialog) -> Iterator[str]:
@@ -139,7 +132,7 @@ def _source_problems(dialog: Dialog) -> Iterator[str]:
     if not source_path.is_file():
         yield f"the clinical source {source_path} is missing"
         return
-    source = _squash(source_path.read_text(encoding="utf-8"))
+    source = _squash(read_text(source_path, DialogError))
     for where, quote in _sources(dialog.consultation):
         for fragment in _ELLIPSIS.split(quote):
             if fragment.strip() and _squash(fragment) not in source:

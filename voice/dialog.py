@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voice.confidence import CONFIRM_BELOW
 from voice.content import AnswerValue, Consultation, Dialog, Question
 from voice.intents import DURATION_INTENT, Meaning, Understanding
 from voice.rules import UNSURE, decide, next_question, reassuring
@@ -63,6 +64,7 @@ class Conversation:
     """One consultation: call start(), then hear() with each answer until result is set."""
 
     dialog: Dialog
+    confirm_below: float = CONFIRM_BELOW  # a heard answer below this is confirmed first
     understanding: Understanding = field(init=False)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     result: Result | None = None
@@ -102,7 +104,7 @@ class Conversation:
         if meaning is None:
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
-        doubtful = confidence < self.consultation.settings.confirm_below
+        doubtful = confidence < self.confirm_below
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending
         # The same worrying answer heard twice counts, however faint each time; a faint

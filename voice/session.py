@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from voice.asr import Grammar, Recognizer
 from voice.audio import AudioChunk, AudioSink
+from voice.confidence import CONFIRM_BELOW
 from voice.content import Dialog
 from voice.dialog import Conversation, Event, Prompt, Result, Say
 from voice.grammar import build_grammar
@@ -91,13 +92,14 @@ class SpokenConsultation:
     listener: Listener
     emit: Callable[[list[Event]], None]
     grammars: Grammars | None = None
+    confirm_below: float = CONFIRM_BELOW  # heard answers below this are confirmed first
     hear_tap: Callable[[AudioChunk], None] | None = None  # e.g. a recording of both sides
     timings: list[TurnTiming] = field(default_factory=list)
 
     def run(self) -> Result:
         """Greet, ask, listen and decide; returns the consultation's result."""
         grammars = self.grammars or Grammars(self.dialog)
-        conversation = Conversation(self.dialog)
+        conversation = Conversation(self.dialog, self.confirm_below)
         events = conversation.start()
         turn_end: tuple[str, float, float] | None = None
         while True:

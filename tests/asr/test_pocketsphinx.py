@@ -8,8 +8,8 @@ import pytest
 from hassil import Intents, recognize
 
 from tests.speech import RATE_HZ, stream, utterance
-from voice.asr import Grammar
-from voice.asr.pocketsphinx import PocketsphinxRecognizer, PocketsphinxSettings
+from voice.asr import Grammar, RecognitionSettings
+from voice.asr.pocketsphinx import PocketsphinxRecognizer
 from voice.audio import silence
 from voice.denoise import Denoiser
 from voice.errors import ModelError
@@ -93,7 +93,7 @@ def test_durations_are_understood(
 
 
 def test_pure_silence_is_none(recognizer: PocketsphinxRecognizer, yes_no: Grammar) -> None:
-    settings = PocketsphinxSettings(no_speech_timeout_s=1.0)
+    settings = RecognitionSettings(no_speech_timeout_s=1.0)
     quick = PocketsphinxRecognizer(settings)
     assert quick.transcribe(stream(silence(3.0, RATE_HZ)), yes_no) is None
     assert recognizer.transcribe(stream(silence(1.0, RATE_HZ)), yes_no) is None  # audio ran out
@@ -135,4 +135,4 @@ def test_missing_words_are_reported_and_their_phrases_dropped(
 
 def test_a_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="reinstall pocketsphinx"):
-        PocketsphinxRecognizer(PocketsphinxSettings(model_dir=tmp_path))
+        PocketsphinxRecognizer(model_path=tmp_path)

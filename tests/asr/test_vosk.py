@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.asr import Grammar
+from voice.asr import Grammar, RecognitionSettings, make_recognizer
 from voice.audio import AudioChunk
 
 pytestmark = [
@@ -35,9 +35,7 @@ DURATION = Grammar("duration", ("삼일", "이주", "사흘", "일주일"), jsgf
 
 @pytest.fixture(scope="module")
 def recognizer() -> object:
-    from voice.asr.vosk import VoskRecognizer, VoskSettings
-
-    return VoskRecognizer.for_locale("ko-KR", settings=VoskSettings(no_speech_timeout_s=3.0))
+    return make_recognizer(RecognitionSettings(engine="vosk", no_speech_timeout_s=3.0), "ko-KR")
 
 
 def speak(text: str) -> np.ndarray:
@@ -129,9 +127,7 @@ def test_audio_ending_mid_speech_is_finalized(recognizer: object) -> None:
 
 
 def test_max_utterance_length_cuts_a_long_turn(tmp_path: Path) -> None:
-    from voice.asr.vosk import VoskRecognizer, VoskSettings
-
-    short = VoskRecognizer.for_locale("ko", settings=VoskSettings(max_utterance_s=1.0))
+    short = make_recognizer(RecognitionSettings(engine="vosk", max_utterance_s=1.0), "ko")
     audio = Counted(np.concatenate([silence(0.3), speak("네 " * 12)]))
     short.transcribe(iter(audio), YES_NO)
     assert audio.taken_s <= 1.05

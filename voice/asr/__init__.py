@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 from voice.audio import AudioChunk
+from voice.confidence import CONFIRM_BELOW
 
 
 @dataclass(frozen=True)
@@ -24,24 +26,30 @@ class Transcript:
     """What a recognizer heard in one turn."""
 
     text: str
-    confidence: float  # 0..1; below the dialog's threshold the assistant confirms
+    confidence: float  # 0..1 on the shared scale (voice.confidence)
     in_grammar: bool = True  # False when the engine heard speech it could not fit
 
 
-CONFIDENT = 0.6  # a calibrated confidence at or above this: the engine's evidence is good
+DEFAULT_END_SILENCE_S = 0.5  # trailing silence that ends a turn (pocketsphinx's endpointer)
+DEFAULT_NO_SPEECH_TIMEOUT_S = 8.0  # nobody started speaking in this long: nothing was heard
+DEFAULT_MAX_UTTERANCE_S = 10.0  # a turn is cut here, e.g. a radio that never pauses
+ENGINES = ("auto", "vosk", "pocketsphinx")
+Engine = Literal["vosk", "pocketsphinx"]
 
 
-def calibrate(raw: float, raw_confident: float) -> float:
-    """Map an engine's raw score onto the shared scale, raw_confident landing on CONFIDENT.
+@dataclass(frozen=True)
+class RecognitionSettings:
+    """How speech is recognized: built once from the command line and passed down."""
 
-    Each engine's raw score means something different (a phone-loop agreement, a lattice
-    posterior); the dialog compares every engine's confidence with one threshold, so each
-    adapter names the raw score its benchmark found to separate right from wrong answers.
-    """
-    raw = min(max(raw, 0.0), 1.0)
-    if raw >= raw_confident:
-        return CONFIDENT + (1 - CONFIDENT) * (raw - raw_confident) / (1 - raw_confident)
-    return CONFIDENT * raw / raw_confident
+    engine: str = "auto"  # one of ENGINES
+    model_path: Path | None = None  # an unpacked model folder; None: resolve by locale
+    models_dir: Path | None = None  # where downloaded models live; None: the default folder
+    denoise: bool = False  # webrtc noise suppression before recognition
+    end_silence_s: float = DEFAULT_END_SILENCE_S
+    no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
+    max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
+    confirm_below: float = CONFIRM_BELOW
+    debug: bool = False  # keep the engines' own log lines
 
 
 class Recognizer(Protocol):
@@ -53,8 +61,9 @@ class Recognizer(Protocol):
         """Consume audio until the end of one utterance; None when nobody spoke in time."""
         ...
 
-
-ENGINES = ("auto", "vosk", "pocketsphinx")
+    def missing_words(self, grammar: Grammar) -> set[str]:
+        """Words of ``grammar`` the engine's model cannot recognize."""
+        ...
 
 
 class Denoised:
@@ -74,54 +83,82 @@ class Denoised:
         return self.inner.transcribe(Denoiser().process(audio), grammar)
 
     def missing_words(self, grammar: Grammar) -> set[str]:
-        missing: set[str] = self.inner.missing_words(grammar)  # type: ignore[attr-defined]
-        return missing
+        return self.inner.missing_words(grammar)
 
 
-def make_recognizer(
-    engine: str,
-    locale: str,
-    model_path: Path | None = None,
-    models_dir: Path | None = None,
-    debug: bool = False,
-    denoise: bool = False,
-) -> Recognizer:
-    """The one factory: `auto` takes vosk when a vosk model for the locale is present."""
-    recognizer = _engine(engine, locale, model_path, models_dir, debug)
-    return Denoised(recognizer) if denoise else recognizer
+@dataclass(frozen=True)
+class EngineChoice:
+    """An engine and the model folder it loads (None: pocketsphinx's bundled model)."""
+
+    engine: Engine
+    model_path: Path | None
 
 
-def _engine(
-    engine: str, locale: str, model_path: Path | None, models_dir: Path | None, debug: bool
-) -> Recognizer:
+def resolve_engine(settings: RecognitionSettings, locale: str) -> EngineChoice:
+    """The one place the engine and its model are chosen: `auto` prefers an installed vosk model."""
     from voice.errors import ModelError, UsageError
 
-    if engine not in ENGINES:
-        raise UsageError(f"unknown engine {engine!r}; choose one of: {', '.join(ENGINES)}")
-    if engine == "auto":
-        engine = "vosk" if model_path or vosk_model_present(locale, models_dir) else "pocketsphinx"
-    if engine == "vosk":
-        from voice.asr.vosk import VoskRecognizer, VoskSettings
+    if settings.engine not in ENGINES:
+        raise UsageError(f"unknown engine {settings.engine!r}; choose one of: {', '.join(ENGINES)}")
+    if settings.engine == "pocketsphinx":
+        return _pocketsphinx(locale, settings.model_path)
+    try:
+        return EngineChoice("vosk", _vosk_model(settings, locale))
+    except ModelError:
+        if settings.engine == "vosk" or settings.model_path is not None:
+            raise
+    return _pocketsphinx(locale, None)
 
-        return VoskRecognizer.for_locale(locale, model_path, models_dir, VoskSettings(debug=debug))
+
+def installed_engines(locale: str, models_dir: Path | None) -> list[EngineChoice]:
+    """Every engine that can serve ``locale`` on this machine, pocketsphinx first."""
+    from voice.errors import ModelError
+
+    found = []
+    if locale == "en":
+        found.append(EngineChoice("pocketsphinx", None))
+    with contextlib.suppress(ModelError):  # no vosk model for the locale
+        found.append(
+            EngineChoice("vosk", _vosk_model(RecognitionSettings(models_dir=models_dir), locale))
+        )
+    return found
+
+
+def make_recognizer(settings: RecognitionSettings, locale: str) -> Recognizer:
+    """The one factory: the resolved engine, wrapped in noise suppression when asked."""
+    return build_recognizer(resolve_engine(settings, locale), settings)
+
+
+def build_recognizer(choice: EngineChoice, settings: RecognitionSettings) -> Recognizer:
+    """Load the chosen engine's model (seconds for a large vosk model: do it once)."""
+    recognizer: Recognizer
+    if choice.engine == "vosk":
+        from voice.asr.vosk import VoskRecognizer
+
+        if choice.model_path is None:
+            raise ValueError("a vosk engine choice needs a model folder")
+        recognizer = VoskRecognizer(choice.model_path, settings)
+    else:
+        from voice.asr.pocketsphinx import PocketsphinxRecognizer
+
+        recognizer = PocketsphinxRecognizer(settings, choice.model_path)
+    return Denoised(recognizer) if settings.denoise else recognizer
+
+
+def _pocketsphinx(locale: str, model_path: Path | None) -> EngineChoice:
+    from voice.errors import ModelError
+
     if locale != "en":
         raise ModelError(
             f"pocketsphinx has only an English model; for {locale!r} install a vosk model "
             f"(see `toe-assistant models list`)"
         )
-    from voice.asr.pocketsphinx import PocketsphinxRecognizer
-
-    return PocketsphinxRecognizer()
+    return EngineChoice("pocketsphinx", model_path)
 
 
-def vosk_model_present(locale: str, models_dir: Path | None) -> bool:
-    """Is a vosk model for the locale installed (downloaded, packaged or in --models-dir)?"""
-    from voice.errors import ModelError
-    from voice.models import load_registry, resolve_vosk_model
-    from voice.models import models_dir as resolve_dir
+def _vosk_model(settings: RecognitionSettings, locale: str) -> Path:
+    from voice.models import load_registry, models_dir, resolve_vosk_model
 
-    try:
-        resolve_vosk_model(locale, resolve_dir(models_dir), load_registry())
-    except ModelError:
-        return False
-    return True
+    return resolve_vosk_model(
+        locale, models_dir(settings.models_dir), load_registry(), settings.model_path
+    )

@@ -5,26 +5,22 @@ from __future__ import annotations
 import logging
 from collections import deque
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice.asr import CONFIDENT, Grammar, Transcript, calibrate
+from voice.asr import Grammar, RecognitionSettings, Transcript
 from voice.audio import AudioChunk
+from voice.confidence import CONFIRM_BELOW, calibrate
 from voice.errors import AudioError, ModelError
 from voice.grammar import WordAutomaton, grammar_words, without_words, word_automaton
 
 _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
-DEFAULT_NO_SPEECH_TIMEOUT_S = 5.0
-DEFAULT_MAX_UTTERANCE_S = 8.0
-DEFAULT_END_SILENCE_S = 0.5
-DEFAULT_VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
+VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
 # Dither (seeded, so runs repeat): digital silence otherwise upsets the front end, and clean
 # audio decoded worse than the same audio at 10 dB SNR (bench/accuracy.py).
-DEFAULT_DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
-DEFAULT_IN_GRAMMAR_MIN = 0.0  # confidence below this is also reported as out of grammar
+DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
 _ALLPHONE = "_allphone"
 # Phone-loop agreement that counts as confident. bench/accuracy.py found no cut-off that
 # separates right from wrong answers on espeak-ng voices (at 0.2 it rejected 37% of right answers
@@ -32,7 +28,7 @@ _ALLPHONE = "_allphone"
 # confident and the agreement only ranks above that.
 RAW_CONFIDENT = 0.0
 INCOMPLETE_CONFIDENCE = 0.1  # raw ceiling when the words are only the start of a phrase
-DOUBTFUL = CONFIDENT / 2  # calibrated ceiling for a phrase cut back to its complete prefix
+DOUBTFUL = CONFIRM_BELOW / 2  # calibrated ceiling for a phrase cut back to its complete prefix
 SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
 FRAME_S = 0.03  # VAD frame
 PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
@@ -40,45 +36,33 @@ START_WINDOW_FRAMES = 5
 START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
 
 
-@dataclass(frozen=True)
-class PocketsphinxSettings:
-    """How the pocketsphinx recognizer listens; None model paths mean the bundled en-us model."""
-
-    model_dir: Path | None = None  # acoustic model (hmm) directory
-    dictionary_path: Path | None = None
-    no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
-    max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
-    end_silence_s: float = DEFAULT_END_SILENCE_S
-    vad_mode: int = DEFAULT_VAD_MODE
-    decoder_options: tuple[tuple[str, Any], ...] = DEFAULT_DECODER_OPTIONS
-    score_check: bool = True  # second pass with a phone loop for confidence and in_grammar
-    in_grammar_min: float = DEFAULT_IN_GRAMMAR_MIN
-
-
 class PocketsphinxRecognizer:
     """Recognizer for pocketsphinx 5 with per-grammar JSGF searches cached by grammar name."""
 
     sample_rate_hz = RATE_HZ
 
-    def __init__(self, settings: PocketsphinxSettings | None = None) -> None:
+    def __init__(
+        self, settings: RecognitionSettings | None = None, model_path: Path | None = None
+    ) -> None:
+        """Load the model in ``model_path`` (an acoustic model folder and a *.dict beside it),
+        by default the English model inside the pocketsphinx wheel."""
         import pocketsphinx  # only this module needs the engine
 
-        self._settings = settings or PocketsphinxSettings()
+        self._settings = settings or RecognitionSettings()
         self._ps = pocketsphinx
-        model_dir = self._settings.model_dir or Path(pocketsphinx.get_model_path("en-us/en-us"))
-        dictionary = self._settings.dictionary_path or Path(
-            pocketsphinx.get_model_path("en-us/cmudict-en-us.dict")
-        )
+        folder = model_path or Path(pocketsphinx.get_model_path("en-us"))
+        model_dir = _acoustic_model(folder)
+        dictionary = next(iter(sorted(folder.glob("*.dict"))), folder / "(no *.dict)")
         for path, what in ((model_dir / "mdef", "acoustic model"), (dictionary, "dictionary")):
             if not path.is_file():
                 raise ModelError(
                     f"pocketsphinx {what} not found at {path}: reinstall pocketsphinx "
-                    "or point the settings at a complete model"
+                    "or point --model at a complete model"
                 )
         config = pocketsphinx.Config(hmm=str(model_dir), dict=str(dictionary), lm=None)
         config["loglevel"] = "FATAL"
         config["fsgusefiller"] = False  # silence loops are written into each FSG instead
-        for key, value in self._settings.decoder_options:
+        for key, value in DECODER_OPTIONS:
             config[key] = value
         try:
             self._decoder = pocketsphinx.Decoder(config)
@@ -160,12 +144,10 @@ class PocketsphinxRecognizer:
         complete = accepts(automaton, words)
         prefix = next((n for n in range(len(words), 0, -1) if accepts(automaton, words[:n])), 0)
         text = " ".join(words[:prefix]) if prefix else hyp.hypstr
-        confidence = 1.0
-        if self._settings.score_check:
-            confidence = self._confidence(speech, text)
+        confidence = self._confidence(speech, text)
         if not complete:
             confidence = min(confidence, INCOMPLETE_CONFIDENCE)
-        in_grammar = prefix > 0 and confidence >= self._settings.in_grammar_min
+        in_grammar = prefix > 0
         _LOGGER.debug("heard %r as %r raw conf=%.2f", hyp.hypstr, text, confidence)
         calibrated = calibrate(confidence, RAW_CONFIDENT)
         if not complete:
@@ -192,7 +174,7 @@ class PocketsphinxRecognizer:
     def _endpoint(self, audio: Iterator[AudioChunk]) -> bytes | None:
         """Bytes of the first speech region, ended by trailing silence, a cap, or end of audio."""
         settings = self._settings
-        vad = self._ps.Vad(settings.vad_mode, RATE_HZ, FRAME_S)
+        vad = self._ps.Vad(VAD_MODE, RATE_HZ, FRAME_S)
         frame_bytes, frame_s = vad.frame_bytes, vad.frame_length
         recent: deque[tuple[bytes, bool]] = deque(maxlen=round(PRE_ROLL_S / frame_s))
         speech: list[bytes] = []
@@ -244,3 +226,11 @@ def accepts(automaton: WordAutomaton, words: list[str]) -> bool:
     for word in words:
         states = {b for a, b, w in automaton.arcs if a in states and w == word}
     return bool(states & automaton.final_states)
+
+
+def _acoustic_model(folder: Path) -> Path:
+    """The acoustic model (the folder holding mdef): ``folder`` itself or one inside it."""
+    if (folder / "mdef").is_file():
+        return folder
+    inside = sorted(sub for sub in folder.glob("*") if (sub / "mdef").is_file())
+    return inside[0] if inside else folder

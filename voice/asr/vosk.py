@@ -5,35 +5,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice.asr import Grammar, Transcript, calibrate
+from voice.asr import Grammar, RecognitionSettings, Transcript
 from voice.audio import AudioChunk
+from voice.confidence import calibrate
 from voice.errors import AudioError, ModelError
-from voice.models import Registry, fix_for_broken, load_registry, models_dir, resolve_vosk_model
+from voice.models import Registry, fix_for_broken, load_registry
 
 _LOGGER = logging.getLogger(__name__)
 
 SAMPLE_RATE_HZ = 16_000
-DEFAULT_NO_SPEECH_TIMEOUT_S = 8.0
-DEFAULT_MAX_UTTERANCE_S = 15.0
 # Unknown-word symbols differ between vosk models: "[unk]" in most, "<UNK>" in the Korean one.
 # The lowest word posterior that counts as confident. Measured with espeak-ng's Korean voice in
 # grammar mode: right answers came at 0.38-1.0 (most >= 0.5), wrong ones often at 1.0, so
 # vosk's posterior says little and the dialog's caution about reassuring answers does the work.
 RAW_CONFIDENT = 0.5
 UNKNOWN_WORDS = ("[unk]", "<UNK>", "<unk>")
-
-
-@dataclass(frozen=True)
-class VoskSettings:
-    """How long to wait and listen; vosk's own endpointer decides where an utterance ends."""
-
-    no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
-    max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
-    debug: bool = False  # keep Kaldi's own log lines on stderr
 
 
 def load_model(path: Path, registry: Registry | None = None, debug: bool = False) -> Any:
@@ -53,26 +42,18 @@ class VoskRecognizer:
 
     sample_rate_hz: int = SAMPLE_RATE_HZ
 
-    def __init__(self, model_path: Path, settings: VoskSettings = VoskSettings()) -> None:
-        """Load the model at ``model_path`` (seconds for a large model; do it once)."""
-        self._settings = settings
-        self._model = load_model(model_path, debug=settings.debug)
+    def __init__(self, model_path: Path, settings: RecognitionSettings | None = None) -> None:
+        """Load the model at ``model_path`` (seconds for a large model; do it once).
+
+        vosk's own endpointer decides where an utterance ends; the settings bound how long
+        to wait for speech and how long a turn may be.
+        """
+        self._settings = settings or RecognitionSettings()
+        self._model = load_model(model_path, debug=self._settings.debug)
         self._unknown = next(
             (w for w in UNKNOWN_WORDS if self._model.vosk_model_find_word(w) >= 0), None
         )
         self._checked: set[str] = set()  # grammar names already checked against the vocabulary
-
-    @classmethod
-    def for_locale(
-        cls,
-        locale: str,
-        model_path: Path | None = None,
-        directory: Path | None = None,
-        settings: VoskSettings = VoskSettings(),
-    ) -> VoskRecognizer:
-        """The recognizer for ``locale``: --model PATH, else a downloaded or packaged model."""
-        path = resolve_vosk_model(locale, models_dir(directory), load_registry(), model_path)
-        return cls(path, settings)
 
     @property
     def unknown_word(self) -> str | None:

@@ -1,4 +1,4 @@
-"""The toe-assistant command line: one module per group of subcommands, one error line each."""
+"""The toe-assistant command line: one module per command, one error line each."""
 
 from __future__ import annotations
 
@@ -6,12 +6,12 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
-from importlib import import_module
 
+from voice.cli import chat, check_dialogs, demo, devices, listen, models, simulate
 from voice.errors import ToeAssistantError
 
-# Each module has register(subparsers), adding parsers whose `func(args) -> int` runs the command.
-_COMMAND_MODULES = ("voice.cli.chat", "voice.cli.voice", "voice.cli.speech", "voice.cli.models")
+# Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
+_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -23,14 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in _COMMAND_MODULES:
-        try:
-            module = import_module(name)
-        except ModuleNotFoundError as err:
-            if err.name != name:
-                raise
-            continue  # a command group not built yet
-        module.register(subparsers)
+    for command in _COMMANDS:
+        command.register(subparsers)
     return parser
 
 

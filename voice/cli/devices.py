@@ -1,4 +1,4 @@
-"""Speech commands: `devices` lists the microphones and speakers PortAudio sees."""
+"""`devices`: the microphones and speakers PortAudio sees, with the names to choose them by."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from voice.devices import Kind, list_devices
-
 
 def register(subparsers: Any) -> None:
-    """Add the speech subcommands to the toe-assistant parser."""
+    """Add `devices`."""
     devices = subparsers.add_parser(
         "devices",
         help="list audio input and output devices",
@@ -19,14 +17,13 @@ def register(subparsers: Any) -> None:
         "--input-device / --output-device.",
     )
     devices.add_argument("--json", action="store_true", help="print a JSON list instead")
-    devices.set_defaults(func=_devices_command)
+    devices.set_defaults(func=run)
 
 
-# --- devices -------------------------------------------------------------------------------
-
-
-def _devices_command(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Print input devices then output devices; `*` marks the defaults."""
+    from voice.devices import Kind, list_devices
+
     found = list_devices()
     if args.json:
         print(json.dumps([asdict(d) for d in found], indent=2))

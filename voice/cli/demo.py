@@ -1,0 +1,46 @@
+"""`demo`: a whole spoken consultation with a scripted person; nothing to download."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from voice.audio import resample
+from voice.cli.spoken import add_voice_options, person_voice, spoken_setup
+from voice.demo import load_demo
+
+
+def register(subparsers: Any) -> None:
+    """Add `demo`."""
+    demo = subparsers.add_parser(
+        "demo", help="a complete spoken demo consultation; no download or sound card needed"
+    )
+    add_voice_options(demo)
+    demo.add_argument("--scenario", default=None, help="which demo person (see dialogs' demo.yaml)")
+    demo.add_argument(
+        "--output", type=Path, default=Path("toe-assistant-demo.wav"), help="the WAV to write"
+    )
+    demo.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the demo person's consultation and save both sides as a WAV."""
+    from voice.listeners import PreparedAnswers
+    from voice.recording import Recording
+
+    setup = spoken_setup(args)
+    scenario = load_demo(setup.dialog, args.scenario)
+    person = person_voice(scenario.voice, scenario.rate_wpm)
+    rate_hz = setup.recognizer.sample_rate_hz
+    answers = {
+        q: resample(person.synthesize(text), rate_hz) for q, text in scenario.answers.items()
+    }
+    recording = Recording()
+    result = setup.consultation(
+        recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.play
+    ).run()
+    recording.save(args.output)
+    if not args.jsonl:
+        print(f"saved the conversation ({recording.duration_s:.0f} s) to {args.output.resolve()}")
+    return 0 if result.outcome is not None else 1

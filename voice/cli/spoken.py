@@ -1,0 +1,96 @@
+"""What the spoken commands (listen, simulate, demo) share: options, settings, the set-up."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from voice.asr import ENGINES, RecognitionSettings, Recognizer, make_recognizer
+from voice.audio import AudioChunk, AudioSink
+from voice.cli.output import EventPrinter
+from voice.content import Dialog, load_dialog
+from voice.locale import resolve_locale
+from voice.session import Listener, SpokenConsultation
+from voice.tts import Pyttsx3Synthesizer, Synthesizer, TtsSettings
+
+
+def add_voice_options(parser: argparse.ArgumentParser) -> None:
+    """The options every spoken consultation takes."""
+    parser.add_argument("--engine", default="auto", choices=ENGINES, help="speech recognizer")
+    parser.add_argument("--locale", default=None, help="dialog locale (default: LANG, else en)")
+    parser.add_argument("--model", type=Path, default=None, help="an unpacked speech model")
+    parser.add_argument("--models-dir", type=Path, default=None, help="where models are kept")
+    parser.add_argument("--voice", default=None, help="the assistant's TTS voice")
+    parser.add_argument("--rate", type=int, default=None, help="the assistant's words per minute")
+    parser.add_argument("--jsonl", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--denoise", action="store_true", help="webrtc noise suppression before recognition"
+    )
+
+
+def recognition_settings(args: argparse.Namespace) -> RecognitionSettings:
+    """The recognition settings, built once from the command line."""
+    return RecognitionSettings(
+        engine=args.engine,
+        model_path=args.model,
+        models_dir=args.models_dir,
+        denoise=args.denoise,
+        debug=args.debug,
+    )
+
+
+def tts_settings(voice: str | None, rate_wpm: int | None) -> TtsSettings:
+    """A voice and speed, the defaults where not given."""
+    return TtsSettings(rate_wpm=rate_wpm or TtsSettings().rate_wpm, voice=voice)
+
+
+def person_voice(voice: str | None, rate_wpm: int | None) -> Synthesizer:
+    """The synthesizer that speaks the person's prepared answers."""
+    return Pyttsx3Synthesizer(tts_settings(voice, rate_wpm))
+
+
+@dataclass(frozen=True)
+class SpokenSetup:
+    """What every spoken consultation needs, built from the common options."""
+
+    dialog: Dialog
+    settings: RecognitionSettings
+    recognizer: Recognizer
+    synthesizer: Synthesizer
+    printer: EventPrinter
+
+    def consultation(
+        self,
+        sink: AudioSink,
+        listener: Listener,
+        hear_tap: Callable[[AudioChunk], None] | None = None,
+    ) -> SpokenConsultation:
+        """One consultation through ``sink`` and ``listener``."""
+        return SpokenConsultation(
+            self.dialog,
+            self.recognizer,
+            self.synthesizer,
+            sink,
+            listener,
+            emit=self.printer.emit,
+            confirm_below=self.settings.confirm_below,
+            hear_tap=hear_tap,
+        )
+
+
+def spoken_setup(args: argparse.Namespace) -> SpokenSetup:
+    """Load the dialog, the voice and the recognizer the options ask for."""
+    dialog = load_dialog(resolve_locale(args.locale))
+    synthesizer = Pyttsx3Synthesizer(
+        tts_settings(args.voice or dialog.consultation.voice, args.rate)
+    )
+    settings = recognition_settings(args)
+    recognizer = make_recognizer(settings, dialog.locale)
+    return SpokenSetup(dialog, settings, recognizer, synthesizer, EventPrinter(jsonl=args.jsonl))
+
+
+def device(spec: str | None) -> int | str | None:
+    """A device index when the option is a number, else the name (None: the default)."""
+    return int(spec) if spec is not None and spec.isdigit() else spec
