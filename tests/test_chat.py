@@ -1,4 +1,4 @@
-"""`toe-assistant chat --jsonl` as a subprocess: every combination of the warning signs."""
+"""Every combination of the warning signs, in process; a few through `chat --jsonl` itself."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import itertools
 
 import pytest
 
-from tests.chat_driver import chat
+from tests.chat_driver import ChatRun, chat, converse
 
 SIGNS = ("weakness", "numbness", "spreading", "skin_changes")
 SAY = {"yes": "yes", "no": "no", "unsure": "not sure"}
@@ -37,15 +37,15 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(
-    ("signs", "duration"), CASES, ids=[f"{'-'.join(s.values())}-{d[1]}d" for s, d in CASES]
-)
-def test_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> None:
-    spoken, days, remedies = duration
-    answers = {q: SAY[a] for q, a in signs.items()}
-    answers["duration"] = spoken
-    answers["remedies_helped"] = remedies or "yes"
-    run = chat(answers)
+def person(signs: dict[str, str], duration: tuple) -> dict[str, str]:
+    """What a person with these signs says to each question."""
+    spoken, _, remedies = duration
+    return {**{q: SAY[a] for q, a in signs.items()}, "duration": spoken,
+            "remedies_helped": remedies or "yes"}  # fmt: skip
+
+
+def assert_follows_the_rules(run: ChatRun, signs: dict[str, str], duration: tuple) -> None:
+    _, days, remedies = duration
     assert run.exit_code == 0, run.stderr
     result = run.result
     assert result["outcome"] == expected_outcome(signs, days, remedies)
@@ -55,19 +55,43 @@ def test_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> No
     assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
 
 
+@pytest.mark.parametrize(
+    ("signs", "duration"), CASES, ids=[f"{'-'.join(s.values())}-{d[1]}d" for s, d in CASES]
+)
+def test_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> None:
+    assert_follows_the_rules(converse(person(signs, duration)), signs, duration)
+
+
+# One case per outcome through the real command: the JSON-lines contract end to end.
+CLI_CASES = [
+    next(c for c in CASES if expected_outcome(c[0], c[1][1], c[1][2]) == outcome)
+    for outcome in ("self_care", "see_provider", "see_provider_promptly")
+]
+
+
+@pytest.mark.parametrize(("signs", "duration"), CLI_CASES)
+def test_chat_jsonl_follows_the_rules(signs: dict[str, str], duration: tuple) -> None:
+    run = chat(person(signs, duration))
+    assert_follows_the_rules(run, signs, duration)
+    assert all(set(e) >= {"type"} for e in run.events)
+    heard = [e for e in run.events if e["type"] == "heard"]
+    assert heard and all(set(e) == {"type", "id", "text", "intent", "confidence"} for e in heard)
+    assert set(run.result) == {"type", "outcome", "reasons", "answers", "ended"}
+
+
 def test_never_asks_whether_the_toe_twitches() -> None:
-    run = chat({"*": "no", "duration": "since this morning"})
+    run = converse({"*": "no", "duration": "since this morning"})
     assert run.asked[0] == "weakness"
     assert "general information" in run.said().lower()
     assert "diagnosis" in run.said().lower()
 
 
 def test_every_outcome_says_why_and_that_it_is_not_a_diagnosis() -> None:
-    promptly = chat({"*": "no", "spreading": "yes", "duration": "since yesterday"})
+    promptly = converse({"*": "no", "spreading": "yes", "duration": "since yesterday"})
     assert promptly.result["outcome"] == "see_provider_promptly"
     assert "spread" in promptly.said().lower().split("promptly", 1)[1]
     assert "not a diagnosis" in promptly.said()
-    self_care = chat({"*": "no", "duration": "since yesterday"})
+    self_care = converse({"*": "no", "duration": "since yesterday"})
     assert self_care.result["outcome"] == "self_care"
     text = self_care.said().lower()
     for step in ("stretch", "massage", "water", "shoes", "coffee", "nicotine"):
@@ -76,11 +100,11 @@ def test_every_outcome_says_why_and_that_it_is_not_a_diagnosis() -> None:
 
 
 def test_remedies_are_asked_only_when_they_matter() -> None:
-    short = chat({"*": "no", "duration": "since yesterday"})
+    short = converse({"*": "no", "duration": "since yesterday"})
     assert "remedies_helped" not in short.asked
-    weak_long = chat({"*": "no", "weakness": "yes", "duration": "three weeks"})
+    weak_long = converse({"*": "no", "weakness": "yes", "duration": "three weeks"})
     assert "remedies_helped" not in weak_long.asked
-    long_quiet = chat({"*": "no", "duration": "three weeks", "remedies_helped": "yes it did"})
+    long_quiet = converse({"*": "no", "duration": "three weeks", "remedies_helped": "yes it did"})
     assert "remedies_helped" in long_quiet.asked
     assert long_quiet.result["outcome"] == "self_care"
 

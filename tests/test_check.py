@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -12,21 +13,33 @@ import pytest
 import yaml
 
 from tests.chat_driver import toe_assistant
+from voice.cli import main
 from voice.content import dialogs_root
 
 
-def run_check(*files: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*toe_assistant(), "check-dialogs", *map(str, files)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+@dataclass(frozen=True)
+class Done:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run_check(capsys: pytest.CaptureFixture[str]) -> Callable[..., Done]:
+    """`toe-assistant check-dialogs FILE...` in process: its exit code and output."""
+
+    def run(*files: Path) -> Done:
+        code = main(["check-dialogs", *map(str, files)])
+        out, err = capsys.readouterr()
+        return Done(code, out, err)
+
+    return run
 
 
 def test_shipped_dialogs_pass() -> None:
-    done = run_check()
+    done = subprocess.run(
+        [*toe_assistant(), "check-dialogs"], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     assert "ok:" in done.stdout and "en/consultation.yaml" in done.stdout
 
@@ -93,7 +106,9 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("change", "says"), BROKEN, ids=[c.__name__ for c, _ in BROKEN])
-def test_broken_consultation_is_rejected(copy: Path, change: Callable, says: str) -> None:
+def test_broken_consultation_is_rejected(
+    run_check: Callable[..., Done], copy: Path, change: Callable, says: str
+) -> None:
     edit(copy, change)
     done = run_check(copy)
     assert done.returncode == 2
@@ -103,7 +118,7 @@ def test_broken_consultation_is_rejected(copy: Path, change: Callable, says: str
     assert "Traceback" not in done.stderr
 
 
-def test_intent_without_sentences_is_rejected(copy: Path) -> None:
+def test_intent_without_sentences_is_rejected(run_check: Callable[..., Done], copy: Path) -> None:
     intents = copy.parent / "intents.yaml"
     edit(intents, lambda d: d["intents"]["why"]["data"][0].update(sentences=[]))
     done = run_check(copy)
@@ -111,13 +126,13 @@ def test_intent_without_sentences_is_rejected(copy: Path) -> None:
     assert "intents.yaml" in done.stderr and "sentences" in done.stderr
 
 
-def test_missing_required_intent_is_rejected(copy: Path) -> None:
+def test_missing_required_intent_is_rejected(run_check: Callable[..., Done], copy: Path) -> None:
     edit(copy.parent / "intents.yaml", lambda d: d["intents"].pop("repeat"))
     done = run_check(copy)
     assert done.returncode == 2 and "'repeat' is missing" in done.stderr
 
 
-def test_yaml_syntax_error_names_file_and_line(copy: Path) -> None:
+def test_yaml_syntax_error_names_file_and_line(run_check: Callable[..., Done], copy: Path) -> None:
     lines = copy.read_text(encoding="utf-8").splitlines()
     lines[20] = "  broken: [unclosed"
     copy.write_text("\n".join(lines), encoding="utf-8")
@@ -139,13 +154,15 @@ def test_debug_shows_the_traceback(copy: Path) -> None:
     assert done.returncode != 0 and "Traceback" in done.stderr
 
 
-def test_missing_file_is_one_line(tmp_path: Path) -> None:
+def test_missing_file_is_one_line(run_check: Callable[..., Done], tmp_path: Path) -> None:
     done = run_check(tmp_path / "nope.yaml")
     assert done.returncode == 2 and "cannot read" in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
 
 
-def test_grammar_word_missing_from_the_model_is_rejected(copy: Path) -> None:
+def test_grammar_word_missing_from_the_model_is_rejected(
+    run_check: Callable[..., Done], copy: Path
+) -> None:
     def add_unknown_word(d: dict) -> None:
         d["intents"]["answer_yes"]["data"][0]["sentences"].append("yes zyzzogeton")
 

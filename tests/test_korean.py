@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.chat_driver import chat
+from tests.chat_driver import chat, converse
 from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
 from voice.asr import Grammar, RecognitionSettings, Recognizer, make_recognizer
@@ -162,7 +162,7 @@ def test_same_questions_outcomes_and_rules_as_english() -> None:
     ]
 
 
-# --- whole consultations through `toe-assistant chat --locale ko` --------------------------
+# --- whole Korean consultations, in process; `chat --locale ko` for the command line ------
 
 SAY = {"yes": "네", "no": "아니요", "unsure": "잘 모르겠어요"}
 # (typed duration, days, remedies answer or None when not asked)
@@ -187,7 +187,7 @@ def test_korean_outcome_follows_the_rules(signs: dict[str, str], duration: tuple
     answers = {q: SAY[a] for q, a in signs.items()}
     answers["duration"] = spoken
     answers["remedies_helped"] = SAY[remedies or "yes"]
-    run = chat(answers, "--locale", "ko")
+    run = converse(answers, "ko")
     assert run.exit_code == 0, run.stderr
     result = run.result
     assert result["outcome"] == expected_outcome(signs, days, remedies)
@@ -206,15 +206,14 @@ def test_lang_selects_korean_without_locale() -> None:
 
 
 def test_korean_stop_and_volunteered_sign() -> None:
-    stopped = chat({"weakness": "아니요", "numbness": "그만"}, "--locale", "ko")
+    stopped = chat({"weakness": "아니요", "numbness": "그만"}, "--locale", "ko")  # the real CLI
     assert stopped.result["ended"] == "stopped" and stopped.result["outcome"] is None
-    volunteered = chat(
+    volunteered = converse(
         {
             "weakness": ["아니요, 근데 다른 발가락으로 퍼졌어요", "아니요"],
             "*": "아니요",
             "duration": "하루",
         },
-        "--locale",
         "ko",
     )
     assert volunteered.result["outcome"] == "see_provider_promptly"

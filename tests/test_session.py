@@ -1,0 +1,96 @@
+"""The spoken turn loop in process: a scripted recognizer, real speech out, a recording sink."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import cache
+
+import pytest
+
+from tests.scripted import ScriptedRecognizer, heard
+from voice.content import Dialog, load_dialog
+from voice.dialog import Event, Heard, Prompt, Result
+from voice.listeners import PreparedAnswers
+from voice.recording import Recording
+from voice.session import SpokenConsultation
+from voice.tts import Pyttsx3Synthesizer
+
+NOS = ["no", "no", "no", "no"]
+
+
+@cache
+def dialog() -> Dialog:
+    return load_dialog("en")
+
+
+_SYNTHESIZER: list[Pyttsx3Synthesizer] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def synthesizer() -> Iterator[None]:
+    """One synthesizer for the module, let go before the interpreter shuts down (pyttsx3's
+    engine otherwise complains from __del__ at exit)."""
+    _SYNTHESIZER.append(Pyttsx3Synthesizer())
+    yield
+    _SYNTHESIZER.clear()
+
+
+def consult(
+    recognizer: ScriptedRecognizer,
+) -> tuple[Result, list[Event], Recording, SpokenConsultation]:
+    events: list[Event] = []
+    sink = Recording()
+    listener = PreparedAnswers({}, 16_000)
+    session = SpokenConsultation(
+        dialog(), recognizer, _SYNTHESIZER[0], sink, listener, emit=events.extend
+    )
+    return session.run(), events, sink, session
+
+
+def test_each_question_is_asked_aloud_and_heard_with_its_own_grammar() -> None:
+    recognizer = ScriptedRecognizer.of([*NOS, "since yesterday"])
+    result, events, sink, session = consult(recognizer)
+    assert result.outcome == "self_care"
+    assert recognizer.grammars == ["yes_no"] * 4 + ["duration"]
+    assert [e.id for e in events if isinstance(e, Prompt)] == [
+        "weakness", "numbness", "spreading", "skin_changes", "duration",
+    ]  # fmt: skip
+    assert sink.duration_s > 30  # every sentence was spoken, advice included
+    assert [t.question for t in session.timings] == [
+        "weakness", "numbness", "spreading", "skin_changes", "duration",
+    ]  # fmt: skip
+    assert all(0 <= t.recognize_s <= t.reply_ready_s for t in session.timings)
+
+
+def test_a_faint_answer_is_confirmed_with_a_grammar_that_takes_yes_and_no() -> None:
+    recognizer = ScriptedRecognizer.of([*NOS, heard("since yesterday", 0.3), "yes", "yes"])
+    result, events, _, _ = consult(recognizer)
+    assert recognizer.grammars[4:6] == ["duration", "duration_confirm"]
+    assert Prompt("duration", "Did you say 1 days?") in events
+    assert result.answers["duration"] == 1
+
+
+def test_a_confirmation_denied_asks_the_question_again() -> None:
+    recognizer = ScriptedRecognizer.of([heard("yes", 0.2), "no", "no", *NOS[1:], "two weeks", "no"])
+    result, events, _, _ = consult(recognizer)
+    prompts = [e for e in events if isinstance(e, Prompt)]
+    assert [p.id for p in prompts[:3]] == ["weakness"] * 3  # asked, confirmed, asked again
+    assert prompts[1].text == "Did you say yes?"
+    assert recognizer.grammars[:3] == ["yes_no"] * 3
+    assert result.answers["weakness"] == "no"
+
+
+def test_silence_and_speech_out_of_grammar_are_not_understood() -> None:
+    recognizer = ScriptedRecognizer.of([None, heard("banana", in_grammar=False), *NOS[1:]])
+    recognizer.script += [heard("since yesterday")]
+    result, events, _, _ = consult(recognizer)
+    assert result.answers["weakness"] == "unsure"  # never self-care on a sign not understood
+    assert result.outcome == "see_provider"
+    assert not [e for e in events if isinstance(e, Heard) and e.id == "weakness"]
+
+
+@pytest.mark.parametrize("word", ["stop", "stop please"])
+def test_stop_ends_the_spoken_consultation_without_advice(word: str) -> None:
+    result, events, _, _ = consult(ScriptedRecognizer.of(["no", word]))
+    assert result.outcome is None and result.ended == "stopped"
+    assert not any(isinstance(e, Prompt) and e.id == "spreading" for e in events)
