@@ -16,6 +16,7 @@ import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from hassil import Intents, recognize_best
@@ -142,7 +143,7 @@ def trial(
     )
 
 
-def summarize(trials: list[Trial], threshold: float) -> list[dict[str, object]]:
+def summarize(trials: list[Trial], threshold: float) -> list[dict[str, Any]]:
     """One row per condition: accuracy, median latency, false accept / false reject."""
     rows = []
     for condition in dict.fromkeys(t.condition for t in trials):
