@@ -599,3 +599,11 @@ def word_automaton(grammar: Grammar) -> WordAutomaton:
         for target in sorted(follow[source])
     )
     return WordAutomaton(len(words), arcs, frozenset(last | ({0} if nullable else set())))
+
+
+def accepts(automaton: WordAutomaton, words: list[str]) -> bool:
+    """True when ``words`` is a complete phrase of the automaton."""
+    states = {0}
+    for word in words:
+        states = {b for a, b, w in automaton.arcs if a in states and w == word}
+    return bool(states & automaton.final_states)
