@@ -8,11 +8,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from voice.asr import Grammar, Recognizer
+from voice.asr import Recognizer
 from voice.audio import AudioChunk, AudioSink
 from voice.content import Dialog
 from voice.dialog import Conversation, Event, Prompt, Result, Say
-from voice.grammar import build_grammar
+from voice.grammar import Grammar, build_grammar
 from voice.intents import listening_intents
 
 if TYPE_CHECKING:

@@ -8,12 +8,11 @@ import pytest
 from hassil import Intents, recognize
 
 from tests.speech import RATE_HZ, stream, utterance
-from voice.asr import Grammar
 from voice.asr.pocketsphinx import PocketsphinxRecognizer, PocketsphinxSettings
 from voice.audio import silence
 from voice.denoise import Denoiser
 from voice.errors import ModelError
-from voice.grammar import build_grammar
+from voice.grammar import Grammar, build_grammar
 
 pytestmark = pytest.mark.slow
 

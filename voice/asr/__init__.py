@@ -8,15 +8,7 @@ from pathlib import Path
 from typing import Protocol
 
 from voice.audio import AudioChunk
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """The phrases one question accepts, compiled from its hassil intents for speech."""
-
-    name: str
-    phrases: tuple[str, ...]  # every accepted word sequence, lower case, words only
-    jsgf: str  # the same language as a JSGF grammar, for pocketsphinx
+from voice.grammar import Grammar  # defined with the grammar compiler; still importable here
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice.asr import CONFIDENT, Grammar, Transcript, calibrate
+from voice.asr import CONFIDENT, Transcript, calibrate
 from voice.audio import AudioChunk
 from voice.errors import AudioError, ModelError
 from voice.grammar import (
+    Grammar,
     WordAutomaton,
     accepts,
     grammar_words,

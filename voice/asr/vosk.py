@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from voice.asr import Grammar, Transcript, calibrate
+from voice.asr import Transcript, calibrate
 from voice.audio import AudioChunk
 from voice.errors import AudioError, ModelError
+from voice.grammar import Grammar
 from voice.models import Registry, fix_for_broken, load_registry, models_dir, resolve_vosk_model
 
 _LOGGER = logging.getLogger(__name__)
