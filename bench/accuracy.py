@@ -25,11 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from tests.speech import stream, utterance  # noqa: E402
-from voice.asr import Grammar, RecognitionSettings  # noqa: E402
+from voice.asr import RecognitionSettings  # noqa: E402
 from voice.asr.pocketsphinx import PocketsphinxRecognizer  # noqa: E402
 from voice.audio import AudioChunk  # noqa: E402
 from voice.denoise import Denoiser  # noqa: E402
-from voice.grammar import build_grammar  # noqa: E402
+from voice.grammar import Grammar, build_grammar  # noqa: E402
 from voice.listeners import ROOM_TONE_RMS, ROOM_TONE_SEED  # noqa: E402
 
 YES_NO = ("answer_yes", "answer_no", "answer_unsure")

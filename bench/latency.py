@@ -38,9 +38,10 @@ def measure_once(engine: str, locale: str, consultations: int) -> dict[str, obje
     from voice.asr import RecognitionSettings, make_recognizer
     from voice.audio import resample
     from voice.content import load_dialog
+    from voice.grammar.questions import Grammars
     from voice.listeners import PreparedAnswers
     from voice.recording import Recording
-    from voice.session import Grammars, SpokenConsultation
+    from voice.session import SpokenConsultation
     from voice.tts import Pyttsx3Synthesizer, TtsSettings
 
     started = time.perf_counter()

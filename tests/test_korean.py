@@ -14,9 +14,9 @@ import yaml
 from tests.chat_driver import chat, converse
 from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
-from voice.asr import Grammar, RecognitionSettings, Recognizer, make_recognizer
+from voice.asr import RecognitionSettings, Recognizer, make_recognizer
 from voice.content import Dialog, load_dialog
-from voice.grammar import build_grammar, phrase_count
+from voice.grammar import Grammar, build_grammar, phrase_count
 from voice.intents import Meaning, Understanding, listening_intents
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"

@@ -61,7 +61,7 @@ def _vocabulary(
 ) -> Iterator[tuple[str, dict[str, set[str]]]]:
     """For each installed engine of the locale: grammar name -> words its model lacks."""
     from voice.asr import RecognitionSettings, build_recognizer, installed_engines
-    from voice.session import Grammars  # moves beside the grammar code
+    from voice.grammar.questions import Grammars
 
     grammars = Grammars(dialog).all()
     settings = RecognitionSettings(models_dir=models_dir)

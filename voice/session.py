@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from voice.asr import Grammar, Recognizer
+from voice.asr import Recognizer
 from voice.audio import AudioChunk, AudioSink
 from voice.confidence import CONFIRM_BELOW
 from voice.content import Dialog
 from voice.dialog import Conversation, Event, Prompt, Result, Say
-from voice.grammar import build_grammar
-from voice.intents import listening_intents
+from voice.grammar.questions import Grammars
 
 if TYPE_CHECKING:
     from voice.tts import Synthesizer
@@ -37,32 +36,6 @@ class TurnTiming:
     question: str
     recognize_s: float  # after the last chunk the recognizer pulled, until its transcript
     reply_ready_s: float  # after that same moment, until the reply's first audio was ready
-
-
-class Grammars:
-    """Each question's speech grammar, built once from the dialog's intents."""
-
-    def __init__(self, dialog: Dialog) -> None:
-        self._dialog = dialog
-        self._built: dict[tuple[str, bool], Grammar] = {}
-
-    def get(self, question: str, confirming: bool = False) -> Grammar:
-        kind = self._dialog.consultation.questions[question].kind
-        key = (kind, confirming and kind != "yes_no")
-        if key not in self._built:
-            name = f"{kind}_confirm" if key[1] else kind
-            intents = listening_intents(kind, confirming=key[1])
-            self._built[key] = build_grammar(
-                self._dialog.intents, intents, name, self._dialog.locale
-            )
-        return self._built[key]
-
-    def all(self) -> list[Grammar]:
-        """Every grammar the consultation can listen with."""
-        for question in self._dialog.consultation.questions:
-            self.get(question)
-            self.get(question, confirming=True)
-        return list(self._built.values())
 
 
 @dataclass

@@ -8,12 +8,12 @@ import pytest
 from hassil import Intents, recognize
 
 from tests.speech import RATE_HZ, stream, utterance
-from voice.asr import Grammar, RecognitionSettings
+from voice.asr import RecognitionSettings
 from voice.asr.pocketsphinx import PocketsphinxRecognizer
 from voice.audio import silence
 from voice.denoise import Denoiser
 from voice.errors import ModelError
-from voice.grammar import build_grammar
+from voice.grammar import Grammar, build_grammar
 
 pytestmark = pytest.mark.slow
 

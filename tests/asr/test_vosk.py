@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.asr import Grammar, RecognitionSettings, make_recognizer
+from voice.asr import RecognitionSettings, make_recognizer
 from voice.audio import AudioChunk
+from voice.grammar import Grammar
 
 pytestmark = [
     pytest.mark.vosk,
@@ -28,9 +29,9 @@ pytestmark = [
 
 RATE_HZ = 16_000
 CHUNK_S = 0.1
-YES_NO = Grammar("yes_no", ("네", "아니요", "모르겠 어요"), jsgf="")
+YES_NO = Grammar.from_phrases("yes_no", ("네", "아니요", "모르겠 어요"))
 # Whole vocabulary words: single syllables like "이" "주" "일" soak up other answers.
-DURATION = Grammar("duration", ("삼일", "이주", "사흘", "일주일"), jsgf="")
+DURATION = Grammar.from_phrases("duration", ("삼일", "이주", "사흘", "일주일"))
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +135,7 @@ def test_max_utterance_length_cuts_a_long_turn(tmp_path: Path) -> None:
 
 
 def test_missing_words_lists_spellings_outside_the_vocabulary(recognizer: object) -> None:
-    grammar = Grammar("check", ("네", "모르겠어요", "삼 일", "맞아요"), jsgf="")
+    grammar = Grammar.from_phrases("check", ("네", "모르겠어요", "삼 일", "맞아요"))
     assert recognizer.missing_words(grammar) == {"모르겠어요", "맞아요"}  # type: ignore[attr-defined]
 
 

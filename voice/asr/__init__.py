@@ -10,15 +10,7 @@ from typing import Literal, Protocol
 
 from voice.audio import AudioChunk
 from voice.confidence import CONFIRM_BELOW
-
-
-@dataclass(frozen=True)
-class Grammar:
-    """The phrases one question accepts, compiled from its hassil intents for speech."""
-
-    name: str
-    phrases: tuple[str, ...]  # every accepted word sequence, lower case, words only
-    jsgf: str  # the same language as a JSGF grammar, for pocketsphinx
+from voice.grammar import Grammar  # defined with the grammar compiler; still importable here
 
 
 @dataclass(frozen=True)

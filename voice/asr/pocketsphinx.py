@@ -8,11 +8,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from voice.asr import Grammar, RecognitionSettings, Transcript
+from voice.asr import RecognitionSettings, Transcript
 from voice.audio import AudioChunk
 from voice.confidence import CONFIRM_BELOW, calibrate
 from voice.errors import AudioError, ModelError
-from voice.grammar import WordAutomaton, grammar_words, without_words, word_automaton
+from voice.grammar import (
+    Grammar,
+    WordAutomaton,
+    accepts,
+    grammar_words,
+    without_words,
+    word_automaton,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -218,14 +225,6 @@ def phone_agreement(heard: list[str], expected: list[str]) -> float:
             current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (h != e)))
         previous = current
     return 1.0 - previous[-1] / max(len(heard), len(expected))
-
-
-def accepts(automaton: WordAutomaton, words: list[str]) -> bool:
-    """True when ``words`` is a complete phrase of the automaton."""
-    states = {0}
-    for word in words:
-        states = {b for a, b, w in automaton.arcs if a in states and w == word}
-    return bool(states & automaton.final_states)
 
 
 def _acoustic_model(folder: Path) -> Path:

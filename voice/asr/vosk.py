@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from voice.asr import Grammar, RecognitionSettings, Transcript
+from voice.asr import RecognitionSettings, Transcript
 from voice.audio import AudioChunk
 from voice.confidence import calibrate
 from voice.errors import AudioError, ModelError
+from voice.grammar import Grammar
 from voice.models import Registry, fix_for_broken, load_registry
 
 _LOGGER = logging.getLogger(__name__)
