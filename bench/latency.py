@@ -42,7 +42,7 @@ def measure_once(engine: str, locale: str, consultations: int) -> dict[str, obje
     from voice.listeners import PreparedAnswers
     from voice.recording import Recording
     from voice.session import SpokenConsultation
-    from voice.tts import Pyttsx3Synthesizer, TtsSettings
+    from voice.tts import EspeakSynthesizer, TtsSettings
 
     started = time.perf_counter()
     recognizer = make_recognizer(RecognitionSettings(engine=engine), locale)
@@ -52,7 +52,7 @@ def measure_once(engine: str, locale: str, consultations: int) -> dict[str, obje
     grammars = Grammars(dialog)
     grammars.all()
     voice = TtsSettings(voice=dialog.consultation.voice)
-    synthesizer = Pyttsx3Synthesizer(voice)
+    synthesizer = EspeakSynthesizer(voice)
     rate = recognizer.sample_rate_hz
     answers = {q: resample(synthesizer.synthesize(t), rate) for q, t in ANSWERS[locale].items()}
     turns = []

@@ -16,7 +16,7 @@ import soxr
 from tests.alsa_card import VirtualCard, virtual_card
 from tests.chat_driver import toe_assistant
 from voice.audio import read_wav, resample, write_wav
-from voice.tts import Pyttsx3Synthesizer
+from voice.tts import EspeakSynthesizer
 
 RECORD = """
 import sys
@@ -126,7 +126,7 @@ def test_source_resamples_a_48_khz_microphone_to_16_khz(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_sink_plays_a_synthesized_prompt_to_the_card(toecard: VirtualCard, tmp_path: Path) -> None:
-    prompt = Pyttsx3Synthesizer().synthesize("How many days has your toe been twitching?")
+    prompt = EspeakSynthesizer().synthesize("How many days has your toe been twitching?")
     wav = tmp_path / "prompt.wav"
     write_wav(wav, prompt)
     toecard.run_python(PLAY, "toecard", str(wav))

@@ -13,7 +13,7 @@ from voice.dialog import Event, Heard, Prompt, Result
 from voice.listeners import PreparedAnswers
 from voice.recording import Recording
 from voice.session import SpokenConsultation
-from voice.tts import Pyttsx3Synthesizer
+from voice.tts import EspeakSynthesizer
 
 NOS = ["no", "no", "no", "no"]
 
@@ -23,14 +23,14 @@ def dialog() -> Dialog:
     return load_dialog("en")
 
 
-_SYNTHESIZER: list[Pyttsx3Synthesizer] = []
+_SYNTHESIZER: list[EspeakSynthesizer] = []
 
 
 @pytest.fixture(scope="module", autouse=True)
 def synthesizer() -> Iterator[None]:
     """One synthesizer for the module, let go before the interpreter shuts down (pyttsx3's
     engine otherwise complains from __del__ at exit)."""
-    _SYNTHESIZER.append(Pyttsx3Synthesizer())
+    _SYNTHESIZER.append(EspeakSynthesizer())
     yield
     _SYNTHESIZER.clear()
 

@@ -1,19 +1,24 @@
-"""Speech out: the Synthesizer seam and its pyttsx3 (espeak-ng on Linux) adapter."""
+"""Speech out: the Synthesizer seam and its espeak-ng adapter (through pyttsx3's binding).
+
+pyttsx3's espeak driver runs espeak-ng asynchronously and polls for the end of each message;
+under load it sometimes wrote a sentence's WAV with part or none of its audio. This adapter
+drives the same library through pyttsx3's ctypes binding in espeak-ng's synchronous mode:
+``espeak_Synth`` returns once every sample has been handed to the callback, so a sentence is
+always complete, and nothing is written to disk.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import ctypes
 import difflib
-import io
 import logging
-import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 import numpy as np
 
-from voice.audio import AudioChunk, read_wav
+from voice.audio import AudioChunk
 from voice.errors import ModelError, UsageError
 
 _LOGGER = logging.getLogger(__name__)
@@ -21,15 +26,9 @@ _LOGGER = logging.getLogger(__name__)
 DEFAULT_RATE_WPM = 160  # a little slower than espeak's 175: clearer through a small speaker
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
-LINUX_DRIVER = "espeak"
-ESPEAK_RATE_HZ = 22050  # what espeak-ng renders at
-RENDER_ATTEMPTS = 3
+BUFFER_MS = 200  # how much audio espeak-ng hands over per callback
 _VOICES_HINT = "list the voices with `espeak-ng --voices` (use the File column, e.g. gmw/en-us)"
-
-# pyttsx3 keeps one engine per driver per process and espeak-ng can be initialised only once
-# per process, with a single synthesis callback: every synthesizer shares that engine, so calls
-# into it are serialised by this one lock.
-_ENGINE_LOCK = threading.Lock()
+_INSTALL_HINT = "install espeak-ng (sudo apt install espeak-ng libespeak-ng1)"
 
 
 @dataclass(frozen=True)
@@ -57,16 +56,88 @@ class Synthesizer(Protocol):
         ...
 
 
-def list_voices(driver_name: str | None = None) -> list[VoiceInfo]:
-    """The voices the text-to-speech engine has installed."""
-    with _ENGINE_LOCK:
-        return _voices(_engine(driver_name))
+class _Espeak:
+    """espeak-ng, initialised once per process (it cannot be initialised twice).
+
+    Its settings and its one synthesis callback are process-wide, so every call goes through
+    one lock and sets the voice and rate it needs before speaking.
+    """
+
+    _instance: _Espeak | None = None
+    _create_lock = threading.Lock()
+
+    def __init__(self) -> None:
+        try:
+            from pyttsx3.drivers import _espeak
+        except (ImportError, OSError) as err:
+            raise ModelError(f"cannot load espeak-ng ({err}); {_INSTALL_HINT}") from err
+        self._lib: Any = _espeak
+        self.lock = threading.Lock()
+        self.rate_hz = int(_espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS))
+        if self.rate_hz <= 0:
+            raise ModelError(f"espeak-ng would not start; {_INSTALL_HINT}")
+        self._pieces: list[bytes] = []
+        _espeak.SetSynthCallback(self._on_audio)
+        self.default_voice = self._current_voice()
+
+    @classmethod
+    def shared(cls) -> _Espeak:
+        with cls._create_lock:
+            if cls._instance is None:
+                cls._instance = cls()
+            return cls._instance
+
+    def voices(self) -> list[VoiceInfo]:
+        with self.lock:
+            found = []
+            for voice in self._lib.ListVoices(None):
+                language = voice.languages[1:].decode("utf-8", "ignore") if voice.languages else ""
+                found.append(
+                    VoiceInfo(
+                        id=voice.identifier.decode("utf-8").lower(),
+                        name=voice.name.decode("utf-8"),
+                        languages=(language,) if language else (),
+                    )
+                )
+            return found
+
+    def render(self, text: str, voice_id: str | None, rate_wpm: int) -> np.ndarray:
+        """All the samples of ``text``, spoken with this voice and rate."""
+        lib = self._lib
+        with self.lock:
+            if lib.SetVoiceByName((voice_id or self.default_voice).encode("utf-8")) != 0:
+                raise ModelError(f"espeak-ng has no voice {voice_id!r}; {_VOICES_HINT}")
+            lib.SetParameter(lib.RATE, rate_wpm, 0)
+            self._pieces = []
+            status = lib.Synth(text, flags=lib.ENDPAUSE | lib.CHARS_UTF8)
+            if status != lib.EE_OK:
+                raise ModelError(f"espeak-ng failed to speak (error {status}); {_INSTALL_HINT}")
+            data = b"".join(self._pieces)
+            self._pieces = []
+        return np.frombuffer(data, dtype="<i2").astype(np.int16)
+
+    def _on_audio(self, wav: Any, samples: int, events: Any) -> int:
+        # espeak-ng's callback, called inside Synth on this thread: keep the samples.
+        if samples > 0 and wav:
+            self._pieces.append(ctypes.string_at(wav, samples * 2))
+        return 0  # go on
+
+    def _current_voice(self) -> str:
+        current = self._lib.GetCurrentVoice()
+        if current and current.contents.identifier:
+            return str(current.contents.identifier.decode("utf-8"))
+        return "en"
 
 
-class Pyttsx3Synthesizer:
-    """A Synthesizer rendering through pyttsx3 to a temporary WAV; works headless."""
+def list_voices() -> list[VoiceInfo]:
+    """The voices espeak-ng has installed."""
+    return _Espeak.shared().voices()
 
-    def __init__(self, settings: TtsSettings | None = None, driver_name: str | None = None) -> None:
+
+class EspeakSynthesizer:
+    """A Synthesizer rendering with espeak-ng in memory; works headless, no sound card."""
+
+    def __init__(self, settings: TtsSettings | None = None) -> None:
         """Load the engine and check the settings now, so a bad voice fails before the dialog."""
         self._settings = settings or TtsSettings()
         if not MIN_RATE_WPM <= self._settings.rate_wpm <= MAX_RATE_WPM:
@@ -74,11 +145,8 @@ class Pyttsx3Synthesizer:
                 f"speech rate {self._settings.rate_wpm} words per minute is out of range; "
                 f"choose {MIN_RATE_WPM} to {MAX_RATE_WPM}"
             )
-        self._driver_name = driver_name
-        with _ENGINE_LOCK:
-            # Holding the engine keeps pyttsx3's weak cache from dropping it between calls.
-            self._engine = _engine(driver_name)
-            self._voice_id = _resolve_voice(self._settings.voice, _voices(self._engine))
+        self._espeak = _Espeak.shared()
+        self._voice_id = _resolve_voice(self._settings.voice, self._espeak.voices())
 
     @property
     def voice_id(self) -> str | None:
@@ -88,87 +156,11 @@ class Pyttsx3Synthesizer:
     def synthesize(self, text: str) -> AudioChunk:
         """Render ``text``; blank text gives an empty chunk."""
         if not text.strip():
-            return AudioChunk(rate_hz=ESPEAK_RATE_HZ, samples=np.zeros(0, dtype=np.int16))
-        for attempt in range(1, RENDER_ATTEMPTS + 1):
-            chunk = self._render(text)
-            if len(chunk.samples):
-                _LOGGER.debug("synthesized %.2f s for %r", chunk.duration_s, text[:40])
-                return chunk
-            # pyttsx3's espeak driver writes the WAV when espeak reports the end of the
-            # message; seen rarely in the test suite, that report came with no audio at all.
-            _LOGGER.warning("text-to-speech gave no audio (attempt %d); trying again", attempt)
-        raise ModelError(
-            f"text-to-speech produced no audio for {text[:40]!r}; "
-            "check espeak-ng works: espeak-ng 'hello'"
-        )
-
-    def _render(self, text: str) -> AudioChunk:
-        """One pass through the engine, the WAV written to memory (no temporary files)."""
-        wav = io.BytesIO()
-        # pyttsx3's espeak driver prints "Audio saved to ..." from its callback, which may run
-        # in any of the calls below: keep the CLI's stdout (JSON lines) clean around all of them.
-        with _ENGINE_LOCK, contextlib.redirect_stdout(io.StringIO()):
-            errors: list[BaseException] = []
-            token = self._engine.connect("error", lambda **kw: errors.append(kw.get("exception")))
-            try:
-                _settle(self._engine)
-                # Settings go in before every utterance: the engine is shared in the process.
-                if self._voice_id is not None:
-                    self._engine.setProperty("voice", self._voice_id)
-                self._engine.setProperty("rate", self._settings.rate_wpm)
-                _settle(self._engine)
-                self._engine.save_to_file(text, wav)  # the driver hands it to wave.open
-                self._engine.runAndWait()
-                _settle(self._engine)
-            except RuntimeError as err:
-                raise ModelError(
-                    f"text-to-speech engine failed: {err}; restart toe-assistant"
-                ) from err
-            finally:
-                self._engine.disconnect(token)
-        if errors:
-            raise ModelError(f"text-to-speech engine failed: {errors[0]}")
-        if not wav.getbuffer().nbytes:
-            return AudioChunk(rate_hz=ESPEAK_RATE_HZ, samples=np.zeros(0, dtype=np.int16))
-        wav.seek(0)
-        return read_wav(wav)
-
-
-def _engine(driver_name: str | None) -> Any:
-    """pyttsx3's engine for the driver (espeak on Linux), or a ModelError saying what to install."""
-    try:
-        import pyttsx3
-    except ImportError as err:
-        raise ModelError("pyttsx3 is not installed; run: pip install pyttsx3") from err
-    driver = driver_name or (LINUX_DRIVER if sys.platform.startswith("linux") else None)
-    try:
-        return pyttsx3.init(driver)
-    except (OSError, RuntimeError, ImportError) as err:
-        raise ModelError(
-            f"cannot start the text-to-speech engine ({driver or 'default'}): {err}; "
-            "install espeak-ng (sudo apt install espeak-ng)"
-        ) from err
-
-
-def _settle(engine: Any) -> None:
-    """Wait until espeak-ng has finished its queue.
-
-    espeak-ng runs its commands (a new rate or voice, a sentence) on its own thread, and every
-    pyttsx3 runAndWait begins by cancelling whatever is still queued there: a rate or voice set
-    just before was silently dropped and the sentence came out with the previous settings.
-    espeak_Synchronize waits until the queue has been applied.
-    """
-    if getattr(engine, "driver_name", None) == LINUX_DRIVER:
-        from pyttsx3.drivers import _espeak
-
-        _espeak.Synchronize()
-
-
-def _voices(engine: Any) -> list[VoiceInfo]:
-    return [
-        VoiceInfo(id=str(v.id), name=str(v.name), languages=tuple(str(x) for x in v.languages))
-        for v in engine.getProperty("voices")
-    ]
+            return AudioChunk(self._espeak.rate_hz, np.zeros(0, dtype=np.int16))
+        samples = self._espeak.render(text, self._voice_id, self._settings.rate_wpm)
+        chunk = AudioChunk(self._espeak.rate_hz, samples)
+        _LOGGER.debug("synthesized %.2f s for %r", chunk.duration_s, text[:40])
+        return chunk
 
 
 def _resolve_voice(wanted: str | None, voices: list[VoiceInfo]) -> str | None:

@@ -13,7 +13,7 @@ from voice.cli.output import EventPrinter
 from voice.content import Dialog, load_dialog
 from voice.locale import resolve_locale
 from voice.session import Listener, SpokenConsultation
-from voice.tts import Pyttsx3Synthesizer, Synthesizer, TtsSettings
+from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
 
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
@@ -48,7 +48,7 @@ def tts_settings(voice: str | None, rate_wpm: int | None) -> TtsSettings:
 
 def person_voice(voice: str | None, rate_wpm: int | None) -> Synthesizer:
     """The synthesizer that speaks the person's prepared answers."""
-    return Pyttsx3Synthesizer(tts_settings(voice, rate_wpm))
+    return EspeakSynthesizer(tts_settings(voice, rate_wpm))
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ class SpokenSetup:
 def spoken_setup(args: argparse.Namespace) -> SpokenSetup:
     """Load the dialog, the voice and the recognizer the options ask for."""
     dialog = load_dialog(resolve_locale(args.locale))
-    synthesizer = Pyttsx3Synthesizer(
+    synthesizer = EspeakSynthesizer(
         tts_settings(args.voice or dialog.consultation.voice, args.rate)
     )
     settings = recognition_settings(args)
