@@ -34,10 +34,14 @@ class AudioChunk:
 
 
 class AudioSource(Protocol):
-    """Where the person's voice comes from: a microphone, a file, a test card."""
+    """Where the person's voice comes from live: a microphone, a test card."""
 
     def chunks(self) -> Iterator[AudioChunk]:
         """Yield audio as it arrives; ends only when the source is exhausted."""
+        ...
+
+    def discard_pending(self) -> int:
+        """Drop what was captured and not yet read (e.g. while the assistant spoke)."""
         ...
 
 

@@ -5,16 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
-from voice.audio import AudioChunk, concat, silence
+from voice.audio import AudioChunk, AudioSource, concat, silence
 
 _LOGGER = logging.getLogger(__name__)
-
-if TYPE_CHECKING:
-    from voice.devices import DeviceSource
 
 ANY_QUESTION = "*"
 CHUNK_S = 0.1  # how a prepared answer is fed: like a microphone, a tenth of a second at a time
@@ -53,7 +49,7 @@ class PreparedAnswers:
 class MicrophoneListener:
     """Answers from a live microphone; sound captured while the assistant spoke is dropped."""
 
-    source: DeviceSource
+    source: AudioSource
 
     def audio_for(self, question: str) -> Iterator[AudioChunk]:
         self.source.discard_pending()  # half duplex: never hear our own prompt
