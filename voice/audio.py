@@ -45,6 +45,10 @@ class AudioSource(Protocol):
         ...
 
 
+class SpeechInterrupted(Exception):
+    """Raised by a sink that stopped playing because the person spoke over it (a barge-in)."""
+
+
 class AudioSink(Protocol):
     """Where the assistant's voice goes: a speaker, a file, a recording."""
 

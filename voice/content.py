@@ -15,6 +15,7 @@ from voice.files import load_yaml, read_yaml, shown, validate
 
 DEFAULT_LOCALE = "en"
 CONSULTATION_FILE = "consultation.yaml"
+SUMMARY_FILE = "summary.yaml"  # how `toe-assistant summaries` words a saved consultation
 SOURCE_FILE = "SOURCE.txt"  # the clinical source every `source:` quote is checked against
 
 Answer = Literal["yes", "no", "unsure"]
@@ -155,6 +156,24 @@ class IntentsFile(_Strict):
     settings: dict[str, Any] = {}
 
 
+class SummaryWording(_Strict):
+    """How a saved consultation is told back in plain sentences (dialogs/<locale>/summary.yaml).
+
+    Answers are worded with the consultation's question labels and ``say.answer_words``, and
+    the reasons with its rules' ``reason`` sentences, so this file adds no medical content.
+    """
+
+    locale: str
+    heading: str  # {date} {time}
+    answer: str  # {label} {answer}
+    outcomes: dict[str, str] = Field(min_length=1)  # outcome id -> what was advised
+    advice: str  # {advice}: one of the outcomes' wording
+    because: str  # {reasons}: the rules' reason sentences, joined
+    ended: dict[str, str] = {}  # how it ended, when not simply finished (gave_up, turn_limit)
+    note: str
+    none_saved: str  # {folder}
+
+
 @dataclass(frozen=True)
 class Dialog:
     """A loaded, schema-checked consultation with its hassil intents."""
@@ -184,6 +203,16 @@ def available_locales() -> list[str]:
     """Locales that have a consultation."""
     root = dialogs_root()
     return sorted(p.parent.name for p in root.glob(f"*/{CONSULTATION_FILE}"))
+
+
+def load_summary_wording(dialog: Dialog) -> SummaryWording:
+    """The summary wording beside a loaded consultation, checked against its outcomes."""
+    path = dialog.folder / SUMMARY_FILE
+    wording = load_yaml(path, SummaryWording, DialogError)
+    missing = set(dialog.consultation.outcomes) - set(wording.outcomes)
+    if missing:
+        raise DialogError(f"{shown(path)}: outcomes: no wording for {', '.join(sorted(missing))}")
+    return wording
 
 
 def parse_consultation(path: Path) -> Consultation:

@@ -9,6 +9,7 @@ to do, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -134,3 +135,32 @@ def _temporary_beside(target: Path, mode: int) -> Iterator[tuple[IO[bytes], Path
             handle.close()
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def append_line(path: Path, line: str, what: str = "the file", mode: int = 0o600) -> None:
+    """Append one line in a single write, then fsync: the file never ends in half a line.
+
+    A short or failed write (a full disk) is cut back off before the error is raised, so the
+    file is as it was. The file is created with ``mode`` and kept at it.
+    """
+    target = Path(path)
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, mode)
+    except OSError as err:
+        raise UsageError(f"cannot write {what} to {shown(target)}: {err.strerror}") from err
+    try:
+        os.fchmod(fd, mode)
+        size = os.fstat(fd).st_size
+        try:
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, "the line was cut short (is the disk full?)")
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
+    finally:
+        os.close(fd)
