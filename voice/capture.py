@@ -166,10 +166,12 @@ class LiveCapture:
     def _run(self) -> None:
         attempt = 0
         while not self.stopping.is_set():
+            opened = self.connection
             try:
                 self._capture()
-                attempt = 0  # it worked for a while: the next loss starts the backoff afresh
             except AudioError as err:
+                if self.connection != opened:
+                    attempt = 0  # it worked for a while: this loss starts the backoff afresh
                 delay_s = self._backoff.delay_s(attempt)
                 log = _LOGGER.warning if attempt == 0 else _LOGGER.info
                 log("microphone unavailable: %s; trying again in %.1f s", err, delay_s)

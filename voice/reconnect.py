@@ -39,7 +39,9 @@ class Reconnector:
         self._close_timeout_s = close_timeout_s
         self.lock = threading.Lock()  # held while playing, so a rescan never cuts a sentence
         self._rescan = False
-        self._sources: list[DeviceSource] = []
+        self._last: DeviceSource | None = None
+        self._stuck = False  # a microphone never closed: PortAudio must not be re-initialised
+        self.microphone_open = False
 
     def microphone(self) -> _Microphone:
         """A new, unopened microphone (LiveCapture opens it with ``with``)."""
@@ -48,7 +50,7 @@ class Reconnector:
                 self._input, rate_hz=self._rate_hz, close_timeout_s=self._close_timeout_s
             )
         )
-        self._sources = [source]
+        self._last = source
         return _Microphone(source, self)
 
     def speaker(self) -> _Speaker:
@@ -61,10 +63,12 @@ class Reconnector:
 
     def _find(self, build: Callable[[], _Device]) -> _Device:
         with self.lock:
-            if self._rescan and not any(s.stuck for s in self._sources):
+            # Re-initialising PortAudio closes every stream, and hangs on a stuck one.
+            self._stuck = self._stuck or (self._last is not None and self._last.stuck)
+            if self._rescan and not self._stuck and not self.microphone_open:
                 _LOGGER.debug("rescanning audio devices")
                 rescan_devices()
-            self._rescan = False
+                self._rescan = False
             try:
                 return build()
             except AudioError:
@@ -85,6 +89,7 @@ class _Microphone:
         except AudioError:
             self._owner.failed()
             raise
+        self._owner.microphone_open = True
         return self
 
     def __exit__(
@@ -93,6 +98,7 @@ class _Microphone:
         exc: BaseException | None = None,
         tb: TracebackType | None = None,
     ) -> None:
+        self._owner.microphone_open = False
         self._source.__exit__(exc_type, exc, tb)
 
     def chunks(self) -> Iterator[AudioChunk]:

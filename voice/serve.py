@@ -101,8 +101,12 @@ class ServeSink:
         self._play(self._chime, self._capture.raise_if_stopping)
 
     def probe(self) -> None:
-        """Open the speaker and play 20 ms of silence: AudioError while it is not usable."""
-        self._play(AudioChunk(CHIME_RATE_HZ, np.zeros(320, np.int16)), None)
+        """Play a moment of silence: AudioError while the speaker is not usable.
+
+        A quarter of a second, as long as the chime: some devices only fail once a whole
+        period has been written.
+        """
+        self._play(AudioChunk(CHIME_RATE_HZ, np.zeros(CHIME_RATE_HZ // 4, np.int16)), None)
 
     def _play(self, chunk: AudioChunk, check: Callable[[], None] | None) -> None:
         try:

@@ -34,9 +34,9 @@ def run(args: argparse.Namespace) -> int:
     from voice.locale import resolve_locale
     from voice.summaries import describe, read_summaries
 
-    folder = args.folder or _state_directory()
     if args.last is not None and args.last < 1:
         raise UsageError(f"--last {args.last}: give a number of consultations, 1 or more")
+    folder = args.folder or _state_directory()
     found = read_summaries(folder)
     if args.last is not None:
         found = found[-args.last :]
