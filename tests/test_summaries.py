@@ -102,7 +102,7 @@ def test_a_full_disk_leaves_the_file_as_it_was(full_disk: Path) -> None:
         pass
     finally:
         os.close(fd)
-    with pytest.raises(UsageError, match="No space left|cut short"):
+    with pytest.raises(UsageError, match=r"No space left|cut short"):
         save_summary(full_disk, summary_of(SEE_PROVIDER, "en", NOON))
     assert path.read_bytes() == before  # no half line
     assert len(read_summaries(full_disk)) == 1
