@@ -164,9 +164,16 @@ class CardProcess:
     _readers: list[threading.Thread] = field(default_factory=list, repr=False)
 
     @classmethod
-    def start(cls, args: Sequence[str], env: dict[str, str]) -> CardProcess:
+    def start(
+        cls, args: Sequence[str], env: dict[str, str], cwd: Path | None = None
+    ) -> CardProcess:
         process = subprocess.Popen(
-            list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            list(args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=cwd,
         )
         running = cls(process)
         for target in (running._read_stdout, running._read_stderr):
