@@ -7,7 +7,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from voice.content import Dialog, load_dialog
-from voice.dialog import READBACK, TURN_LIMIT, Conversation, Event, Prompt, Say
+from voice.dialog import Conversation
+from voice.events import READBACK, TURN_LIMIT, Event, Prompt, Say
 from voice.listeners import agrees
 
 SELF_CARE = ["no", "no", "no", "no", "since yesterday"]

@@ -11,7 +11,7 @@ import pytest
 from tests.scripted import ScriptedRecognizer, heard
 from voice.audio import AudioChunk
 from voice.content import Dialog, load_dialog
-from voice.dialog import Awaiting, Event, Heard, Prompt, Result
+from voice.events import Awaiting, Event, Heard, Prompt, Result
 from voice.listeners import PreparedAnswers, SimulatedPerson
 from voice.recording import Recording
 from voice.session import SpokenConsultation

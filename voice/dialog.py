@@ -8,81 +8,30 @@ and confirmed, so one misheard "no" cannot lead to it.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
+from voice import readback
 from voice.confidence import CONFIRM_BELOW
 from voice.content import AnswerValue, Consultation, Dialog, Question
-from voice.intents import DURATION_INTENT, Meaning, Understanding, just_under
-from voice.rules import UNSURE, decide, next_question, reassuring, thresholds
-from voice.wording import ABOVE, BELOW, answer_words, fill, join, readback
-
-FINISHED, STOPPED, GAVE_UP, TURN_LIMIT = "finished", "stopped", "gave_up", "turn_limit"
-READBACK = "readback"  # the prompt id of the readback before self-care
-BOUND_INTENTS = {"answer_more": ABOVE, "answer_less": BELOW}
-Kind = Literal["answer", "confirm", "follow_up", "readback"]
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A question the assistant asks and then waits for an answer to."""
-
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Say:
-    """Anything else the assistant says."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Heard:
-    """An answer understood, for the question being asked."""
-
-    id: str
-    text: str
-    intent: str
-    confidence: float = 1.0
-
-
-@dataclass(frozen=True)
-class Result:
-    """The end of the consultation; outcome is None when the person stopped."""
-
-    outcome: str | None
-    reasons: tuple[str, ...]
-    answers: dict[str, AnswerValue]
-    ended: str = FINISHED
-
-
-Event = Prompt | Say | Heard | Result
-
-
-@dataclass(frozen=True)
-class Awaiting:
-    """What the assistant listens for next: an answer, a confirmation, the readback."""
-
-    question: str  # a question id, or READBACK
-    kind: Kind = "answer"
-    confirming: AnswerValue | None = None  # the answer "Did you say ...?" asks about
-    answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # what is read back
-    bounds: Mapping[str, str] = field(default_factory=dict)  # "more/less than" answers
-    limit: float | None = None  # the follow-up's duration: "More or less than three days?"
-
-
-@dataclass
-class _Turn:
-    """What the engine is waiting for, and how often it has asked."""
-
-    question: str
-    kind: Kind = "answer"
-    asked: int = 1
-    failures: int = 0
-    pending: Meaning | None = None  # an answer heard with low confidence, awaiting "yes"
+from voice.events import (
+    FINISHED,
+    GAVE_UP,
+    READBACK,
+    STOPPED,
+    TURN_LIMIT,
+    Awaiting,
+    Event,
+    Heard,
+    Prompt,
+    Result,
+    Say,
+    Turn,
+)
+from voice.intents import Meaning, Understanding
+from voice.readback import needs_readback
+from voice.rules import UNSURE, decide, next_question, reassuring
+from voice.targets import BOUND_INTENTS, answers_question, at_threshold, follow_up_limit
+from voice.wording import advice, answer_words, fill, noted
 
 
 @dataclass
@@ -95,7 +44,7 @@ class Conversation:
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     bounds: dict[str, str] = field(default_factory=dict)  # question -> "above" / "below"
     result: Result | None = None
-    _turn: _Turn | None = None
+    _turn: Turn | None = None
     _history: list[str] = field(default_factory=list)  # questions answered, latest last
     _last_prompt: Prompt | None = None
     _failed_questions: int = 0
@@ -116,11 +65,6 @@ class Conversation:
         return None if self._turn is None else self._turn.question
 
     @property
-    def confirming(self) -> bool:
-        """True while waiting for the answer to "Did you say ...?"."""
-        return self._turn is not None and self._turn.pending is not None
-
-    @property
     def awaiting(self) -> Awaiting | None:
         """What the next answer is for; None when the consultation is over."""
         turn = self._turn
@@ -132,7 +76,9 @@ class Conversation:
             bound = {turn.question: turn.pending.bound} if turn.pending.bound else {}
             return Awaiting(turn.question, "confirm", turn.pending.answer, bounds=bound)
         if turn.kind == "follow_up":
-            return Awaiting(turn.question, "follow_up", limit=self._limit(turn.question))
+            return Awaiting(
+                turn.question, "follow_up", limit=follow_up_limit(self.consultation, turn.question)
+            )
         return Awaiting(turn.question, turn.kind)
 
     def start(self) -> list[Event]:
@@ -147,7 +93,7 @@ class Conversation:
             raise RuntimeError("the consultation is over")
         meaning = self.understanding.parse(text) if text else None
         if turn.question == READBACK:
-            return self._hear_readback(turn, text or "", meaning, confidence)
+            return readback.hear(self, turn, text or "", meaning, confidence)
         if meaning is not None and meaning.intent in BOUND_INTENTS:
             meaning = self._bounded(meaning, turn)
         if meaning is None:
@@ -193,10 +139,10 @@ class Conversation:
         if self._asked >= self.consultation.settings.max_turns:
             return self._turn_limit()
         self._asked += 1
-        self._turn = _Turn(question)
+        self._turn = Turn(question)
         return [self._prompt(question, self.consultation.questions[question].prompt)]
 
-    def _ask(self, turn: _Turn, text: str, before: tuple[Event, ...] = ()) -> list[Event]:
+    def _ask(self, turn: Turn, text: str, before: tuple[Event, ...] = ()) -> list[Event]:
         """Ask again within the bounds; past them the question counts as not sure."""
         settings = self.consultation.settings
         if self._asked >= settings.max_turns:
@@ -211,7 +157,7 @@ class Conversation:
         self._last_prompt = Prompt(question, text)
         return self._last_prompt
 
-    def _record(self, target: str, meaning: Meaning, turn: _Turn) -> list[Event]:
+    def _record(self, target: str, meaning: Meaning, turn: Turn) -> list[Event]:
         if meaning.answer is None:
             raise ValueError(f"{meaning.intent} carries no answer")
         question = self.consultation.questions[target]
@@ -231,7 +177,7 @@ class Conversation:
         elif meaning.correction or changed:
             events.append(Say(self.consultation.say.corrected))
         else:
-            events.append(Say(self._noted(target, meaning.answer)))
+            events.append(Say(noted(self.consultation, target, meaning.answer)))
         if (
             target == turn.question
             or next_question(self.consultation, self.answers) != turn.question
@@ -251,63 +197,34 @@ class Conversation:
             self._history.remove(target)
         self._history.append(target)
 
-    def _target(self, meaning: Meaning, turn: _Turn) -> str | None:
-        """Which question an answer answers: a sign names it; a correction the last answer."""
-        if meaning.sign is not None:
-            return meaning.sign if meaning.sign in self.consultation.questions else None
-        if meaning.correction:
-            for question in reversed(self._history):
-                if self._accepts(self.consultation.questions[question], meaning):
-                    return question
-        if self._accepts(self._question(turn), meaning):
-            return turn.question
-        # an answer of another kind, e.g. "about two weeks" while asked about weakness
-        others = [
-            q for q, spec in self.consultation.questions.items() if self._accepts(spec, meaning)
-        ]
-        return others[0] if len(others) == 1 and meaning.intent == DURATION_INTENT else None
+    def _target(self, meaning: Meaning, turn: Turn) -> str | None:
+        return answers_question(self.consultation, meaning, turn.question, self._history)
 
-    @staticmethod
-    def _accepts(question: Question, meaning: Meaning) -> bool:
-        if question.kind == "duration":
-            return meaning.intent == DURATION_INTENT or meaning.answer == UNSURE
-        return meaning.intent != DURATION_INTENT and isinstance(meaning.answer, str)
-
-    def _bounded(self, meaning: Meaning, turn: _Turn) -> Meaning | None:
+    def _bounded(self, meaning: Meaning, turn: Turn) -> Meaning | None:
         """ "More" or "less" to "More or less than three days?": a duration at the threshold."""
         if turn.kind != "follow_up" and not (turn.pending and turn.pending.bound):
             return None
-        limit = self._limit(turn.question)
-        if limit is None:
-            return None
-        bound = BOUND_INTENTS[meaning.intent]
-        days = limit if bound == ABOVE else just_under(limit)
-        return Meaning(DURATION_INTENT, answer=days, bound=bound)
+        return at_threshold(self.consultation, meaning, turn.question)
 
-    def _limit(self, question: str) -> float | None:
-        """The duration a follow-up asks about: the smallest one the rules test for."""
-        limits = [t for t in thresholds(self.consultation, question) if t > 0]
-        return min(limits) if limits else None
-
-    def _confirming(self, turn: _Turn, pending: Meaning, meaning: Meaning) -> list[Event]:
+    def _confirming(self, turn: Turn, pending: Meaning, meaning: Meaning) -> list[Event]:
         """The reply to "Did you say yes?": yes or the same answer again confirms it."""
         if meaning.answer == pending.answer or (
             meaning.intent == "answer_yes" and not meaning.sign
         ):
             return self._record(turn.question, pending, turn)
         if meaning.intent == "answer_no" and not meaning.correction:
-            return self._ask(turn, self._reprompt(turn))
+            return self._ask(turn, self._current_text(turn, again=True))
         target = self._target(meaning, turn)
         if target is None:
-            return self._ask(turn, self._reprompt(turn))
+            return self._ask(turn, self._current_text(turn, again=True))
         return self._record(target, meaning, turn)
 
-    def _not_understood(self, turn: _Turn) -> list[Event]:
+    def _not_understood(self, turn: Turn) -> list[Event]:
         say = self.consultation.say
         turn.failures += 1
         turn.pending = None
         if turn.failures <= self.consultation.settings.reprompts:
-            return self._ask(turn, self._reprompt(turn), (Say(say.not_understood),))
+            return self._ask(turn, self._current_text(turn, again=True), (Say(say.not_understood),))
         # Still not understood: conservatively "not sure", which never leads to self-care.
         self._failed_questions += 1
         if self._failed_questions >= self.consultation.settings.give_up_after:
@@ -317,7 +234,7 @@ class Conversation:
             return [Say(say.give_up), *self._finish(GAVE_UP, speak=False)]
         return self._question_limit(turn)
 
-    def _question_limit(self, turn: _Turn) -> list[Event]:
+    def _question_limit(self, turn: Turn) -> list[Event]:
         """The question could not be settled: it counts as not sure, and the next one comes."""
         self._set(turn.question, Meaning("answer_unsure", UNSURE))
         return [Say(self.consultation.say.counted_unsure), *self._advance()]
@@ -327,12 +244,12 @@ class Conversation:
         for name in self.consultation.questions:
             self.answers.setdefault(name, UNSURE)
         outcome = decide(self.consultation, self.answers).outcome
-        if not self._confirmed and self._needs_readback(outcome):
+        if not self._confirmed and needs_readback(self.consultation, outcome, self.answers):
             for name in self.answers:  # self-care needs a confirmed readback; there was none
                 self.answers[name] = UNSURE
         return [Say(self.consultation.say.turn_limit), *self._finish(TURN_LIMIT)]
 
-    def _command(self, command: str, turn: _Turn) -> list[Event]:
+    def _command(self, command: str, turn: Turn) -> list[Event]:
         say = self.consultation.say
         question = self._question(turn)
         if command == "stop":
@@ -344,87 +261,15 @@ class Conversation:
         options = say.help_duration if question.kind == "duration" else say.help_answers
         return self._ask(turn, self._current_text(turn), (Say(question.help), Say(options)))
 
-    def _question(self, turn: _Turn) -> Question:
+    def _question(self, turn: Turn) -> Question:
         return self.consultation.questions[turn.question]
 
-    def _current_text(self, turn: _Turn) -> str:
+    def _current_text(self, turn: Turn, again: bool = False) -> str:
+        """The question as asked (or reworded, when asked ``again``), or its follow-up."""
         question = self._question(turn)
-        return (
-            question.follow_up
-            if turn.kind == "follow_up" and question.follow_up
-            else (question.prompt)
-        )
-
-    def _reprompt(self, turn: _Turn) -> str:
-        question = self._question(turn)
-        return (
-            question.follow_up
-            if turn.kind == "follow_up" and question.follow_up
-            else (question.reprompt)
-        )
-
-    # --- the readback before self-care -----------------------------------------------------
-
-    def _readback(self) -> list[Event]:
-        if self._asked >= self.consultation.settings.max_turns:
-            return self._turn_limit()
-        self._asked += 1
-        self._readbacks += 1
-        self._turn = _Turn(READBACK, "readback")
-        return [self._prompt(READBACK, readback(self.consultation, self.answers, self.bounds))]
-
-    def _hear_readback(
-        self, turn: _Turn, text: str, meaning: Meaning | None, confidence: float
-    ) -> list[Event]:
-        say = self.consultation.say
-        repeat = self._last_prompt.text if self._last_prompt else ""
-        if meaning is None:
-            turn.failures += 1
-            if turn.failures <= self.consultation.settings.reprompts:
-                return self._ask(turn, repeat, (Say(say.not_understood), Say(say.help_readback)))
-            return self._readback_denied()
-        heard = Heard(READBACK, text, meaning.intent, confidence)
-        doubtful = confidence < self.confirm_below
-        if meaning.command == "stop" and not doubtful:
-            return [heard, Say(say.stopped), *self._finish(STOPPED, speak=False)]
-        if meaning.command is not None or (doubtful and meaning.intent == "answer_yes"):
-            # a faint "yes" is not enough to give self-care: ask again
-            return [heard, *self._ask(turn, repeat, (Say(say.help_readback),))]
-        if meaning.intent == "answer_yes" and not meaning.sign and not meaning.correction:
-            self._confirmed = True
-            return [heard, *self._finish(FINISHED)]
-        target = self._readback_target(meaning)
-        if target is not None and meaning.answer is not None:
-            value = meaning.answer
-            if self.answers.get(target) == value:  # "no swelling": agrees, but is not a yes
-                return [heard, *self._ask(turn, repeat, (Say(say.help_readback),))]
-            # "No, my toe is swollen": the correction counts (a worrying one even if faint)
-            if not doubtful or not reassuring(self.consultation, target, value, self.answers):
-                self._set(target, meaning)  # then any question it made relevant, or the end
-                return [heard, Say(say.corrected), *self._advance()]
-        return [heard, *self._readback_denied()]
-
-    def _readback_target(self, meaning: Meaning) -> str | None:
-        """A sign or a duration named in reply to the readback corrects that answer."""
-        if meaning.sign is not None:
-            return meaning.sign if meaning.sign in self.consultation.questions else None
-        if meaning.intent == DURATION_INTENT:
-            durations = [q for q, s in self.consultation.questions.items() if s.kind == "duration"]
-            return durations[0] if len(durations) == 1 else None
-        return None
-
-    def _readback_denied(self) -> list[Event]:
-        """Not confirmed: ask the questions again, or after the last round count all as unsure."""
-        say = self.consultation.say
-        if self._readbacks < self.consultation.settings.readback_rounds:
-            self.answers.clear()
-            self.bounds.clear()
-            self._history.clear()
-            self._failed_questions = 0
-            return [Say(say.readback_again), *self._advance()]
-        for name in self.answers:
-            self.answers[name] = UNSURE  # nothing read back could be confirmed
-        return [Say(say.readback_failed), *self._finish(FINISHED)]
+        if turn.kind == "follow_up" and question.follow_up:
+            return question.follow_up
+        return question.reprompt if again else question.prompt
 
     # --- wording ---------------------------------------------------------------------------
 
@@ -434,29 +279,19 @@ class Conversation:
             self.result = Result(None, (), dict(self.answers), ended)
             return [self.result]
         decision = decide(self.consultation, self.answers)
-        if ended == FINISHED and not self._confirmed and self._needs_readback(decision.outcome):
-            return self._readback()
+        if (
+            ended == FINISHED
+            and not self._confirmed
+            and needs_readback(self.consultation, decision.outcome, self.answers)
+        ):
+            return readback.ask(self)
         self._turn = None
         self.result = Result(decision.outcome, decision.reasons, dict(self.answers), ended)
         if not speak:
             return [self.result]
-        reasons = [r.reason for r in self.consultation.rules if r.id in decision.reasons]
-        lines = self.consultation.outcomes[decision.outcome].say
-        said = join(self.consultation, reasons)
-        spoken: list[Event] = [Say(fill(line.text, reasons=said)) for line in lines]
+        spoken = [Say(line) for line in advice(self.consultation, decision)]
         return [*spoken, Say(self.consultation.say.goodbye), self.result]
-
-    def _needs_readback(self, outcome: str) -> bool:
-        """Only the least urgent outcome (self-care) waits for a confirmed readback."""
-        return outcome == list(self.consultation.outcomes)[-1] and bool(self.answers)
 
     def _words(self, meaning: Meaning) -> str:
         answer = meaning.answer if meaning.answer is not None else UNSURE
         return answer_words(self.consultation, answer, meaning.bound)
-
-    def _noted(self, question: str, answer: AnswerValue) -> str:
-        label = self.consultation.questions[question].label
-        template = (
-            self.consultation.say.noted_not if answer == "no" else self.consultation.say.noted
-        )
-        return fill(template, label=label)

@@ -10,7 +10,7 @@ import numpy as np
 
 from voice.audio import AudioChunk, AudioSource, concat, silence
 from voice.content import AnswerValue
-from voice.dialog import Awaiting
+from voice.events import Awaiting
 from voice.intents import under_limit
 
 _LOGGER = logging.getLogger(__name__)

@@ -12,7 +12,8 @@ from voice.asr import Recognizer
 from voice.audio import AudioChunk, AudioSink
 from voice.confidence import CONFIRM_BELOW
 from voice.content import Dialog
-from voice.dialog import Awaiting, Conversation, Event, Prompt, Result, Say
+from voice.dialog import Conversation
+from voice.events import Awaiting, Event, Prompt, Result, Say
 from voice.grammar.questions import Grammars
 
 if TYPE_CHECKING:

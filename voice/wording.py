@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 from voice.content import AnswerValue, Consultation, DurationWords
 from voice.intents import under_limit
+from voice.rules import Decision
 
 Bound = str  # "above" ("more than three days") or "below" ("less than three days")
 ABOVE, BELOW = "above", "below"
@@ -72,6 +73,20 @@ def readback(
             said = duration_words(consultation.say.durations, float(value), bounds.get(name))
             parts.append(fill(question.readback.get("duration", "{duration}"), duration=said))
     return fill(consultation.say.readback, answers=join(consultation, parts))
+
+
+def advice(consultation: Consultation, decision: Decision) -> list[str]:
+    """What is said for the outcome, with the reasons in words."""
+    reasons = [rule.reason for rule in consultation.rules if rule.id in decision.reasons]
+    said = join(consultation, reasons)
+    return [fill(line.text, reasons=said) for line in consultation.outcomes[decision.outcome].say]
+
+
+def noted(consultation: Consultation, question: str, answer: AnswerValue) -> str:
+    """ "Noted: weakness." for a sign volunteered while another question was asked."""
+    say = consultation.say
+    template = say.noted_not if answer == "no" else say.noted
+    return fill(template, label=consultation.questions[question].label)
 
 
 def join(consultation: Consultation, parts: list[str]) -> str:
