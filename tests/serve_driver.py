@@ -25,7 +25,8 @@ WAITING = "waiting for the wake word"
 
 PEOPLE: dict[str, dict[str, str]] = {
     "self_care": {"weakness": "no", "numbness": "no", "spreading": "no",
-                  "skin_changes": "no", "duration": "since yesterday", "remedies_helped": "yes"},
+                  "skin_changes": "no", "duration": "since yesterday", "remedies_helped": "yes",
+                  "readback": "yes"},
     "see_provider": {"weakness": "yes", "numbness": "no", "spreading": "no",
                      "skin_changes": "no", "duration": "two weeks", "remedies_helped": "no"},
     "see_provider_promptly": {"weakness": "no", "numbness": "no", "spreading": "yes",

@@ -19,7 +19,7 @@ from tests.test_capture import ListSource
 from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import LiveCapture, ShuttingDown
 from voice.content import Dialog, load_dialog
-from voice.dialog import Event, Prompt, Say
+from voice.events import Event, Prompt, Say
 from voice.errors import AudioError
 from voice.grammar.questions import Grammars
 from voice.listeners import PreparedAnswers

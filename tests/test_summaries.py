@@ -14,7 +14,7 @@ import pytest
 
 from tests.chat_driver import converse, toe_assistant
 from voice.content import Dialog, load_dialog, load_summary_wording
-from voice.dialog import Result
+from voice.events import Result
 from voice.errors import DialogError, UsageError
 from voice.files import append_line
 from voice.summaries import (
@@ -129,13 +129,13 @@ def test_each_outcome_reads_as_plain_sentences(locale: str) -> None:
     dialog = load_dialog(locale)
     wording = load_summary_wording(dialog)
     people = {
-        "self_care": {"*": "no", "duration": "since yesterday"},
+        "self_care": {"*": "no", "duration": "since yesterday", "readback": "yes"},
         "see_provider": {"*": "no", "weakness": "yes", "duration": "two weeks"},
         "see_provider_promptly": {"*": "no", "spreading": "yes", "duration": "three days"},
     }
     if locale == "ko":
         people = {
-            "self_care": {"*": "아니요", "duration": "어제부터"},
+            "self_care": {"*": "아니요", "duration": "어제부터", "readback": "네"},
             "see_provider": {"*": "아니요", "weakness": "네", "duration": "일주일"},
             "see_provider_promptly": {"*": "아니요", "spreading": "네", "duration": "사흘"},
         }

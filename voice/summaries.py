@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from voice.content import AnswerValue, Dialog, SummaryWording
-from voice.dialog import STOPPED, Result
+from voice.events import STOPPED, Result
 from voice.errors import UsageError
 from voice.files import append_line, read_text, shown
+from voice.wording import answer_words, fill, join
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -104,18 +105,18 @@ def read_summaries(folder: Path) -> list[Summary]:
 def describe(summary: Summary, dialog: Dialog, wording: SummaryWording) -> list[str]:
     """The summary as plain sentences in the dialog's language, one per line."""
     consultation = dialog.consultation
-    when = _when(summary.time)
-    lines = [wording.heading.format(date=when[0], time=when[1])]
+    date, time = _when(summary.time)
+    lines = [fill(wording.heading, date=date, time=time)]
     for question, spec in consultation.questions.items():
         if question in summary.answers:
-            answer = _answer_words(summary.answers[question], consultation.say.answer_words)
+            answer = answer_words(consultation, summary.answers[question])
             label = spec.label[:1].upper() + spec.label[1:]
-            lines.append(wording.answer.format(label=label, answer=answer))
+            lines.append(fill(wording.answer, label=label, answer=answer))
     if summary.outcome in wording.outcomes:
-        lines.append(wording.advice.format(advice=wording.outcomes[summary.outcome]))
+        lines.append(fill(wording.advice, advice=wording.outcomes[summary.outcome]))
         reasons = [r.reason for r in consultation.rules if r.id in summary.reasons]
         if reasons:
-            lines.append(wording.because.format(reasons=_join(reasons, dialog)))
+            lines.append(fill(wording.because, reasons=join(consultation, reasons)))
     if summary.ended in wording.ended:
         lines.append(wording.ended[summary.ended])
     lines.append(wording.note)
@@ -128,17 +129,3 @@ def _when(stamp: str) -> tuple[str, str]:
     except ValueError:
         return stamp, ""
     return moment.strftime("%Y-%m-%d"), moment.strftime("%H:%M")
-
-
-def _answer_words(answer: AnswerValue, words: dict[str, str]) -> str:
-    if isinstance(answer, str):
-        return words.get(answer, answer)
-    days = int(answer) if float(answer).is_integer() else answer
-    return words["days"].format(days=days)
-
-
-def _join(parts: list[str], dialog: Dialog) -> str:
-    say = dialog.consultation.say
-    if len(parts) <= 1:
-        return "".join(parts)
-    return say.list_separator.join(parts[:-1]) + say.list_last_separator + parts[-1]
