@@ -19,8 +19,8 @@ from tests.test_capture import ListSource
 from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import LiveCapture, ShuttingDown
 from voice.content import Dialog, load_dialog
-from voice.events import Event, Prompt, Say
 from voice.errors import AudioError
+from voice.events import Event, Prompt, Say
 from voice.grammar.questions import Grammars
 from voice.listeners import PreparedAnswers
 from voice.serve import NobodyAnswered, ServeSink, SilenceLimit, chime

@@ -14,8 +14,8 @@ import pytest
 
 from tests.chat_driver import converse, toe_assistant
 from voice.content import Dialog, load_dialog, load_summary_wording
-from voice.events import Result
 from voice.errors import DialogError, UsageError
+from voice.events import Result
 from voice.files import append_line
 from voice.summaries import (
     SUMMARIES_FILE,

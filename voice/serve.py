@@ -23,8 +23,8 @@ from voice.asr import Grammar, Recognizer, Transcript
 from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import POLL_S, Backoff, LiveCapture, ShuttingDown
 from voice.content import Dialog
-from voice.events import Event, Result
 from voice.errors import AudioError, ToeAssistantError
+from voice.events import Event, Result
 from voice.grammar.questions import Grammars
 from voice.listeners import MicrophoneListener
 from voice.session import SpokenConsultation

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from voice.content import AnswerValue, Dialog, SummaryWording
-from voice.events import STOPPED, Result
 from voice.errors import UsageError
+from voice.events import STOPPED, Result
 from voice.files import append_line, read_text, shown
 from voice.wording import answer_words, fill, join
 
