@@ -9,10 +9,13 @@ always complete, and nothing is written to disk.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import difflib
 import logging
+import os
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -73,7 +76,8 @@ class _Espeak:
             raise ModelError(f"cannot load espeak-ng ({err}); {_INSTALL_HINT}") from err
         self._lib: Any = _espeak
         self.lock = threading.Lock()
-        self.rate_hz = int(_espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS))
+        with _no_sound_server():
+            self.rate_hz = int(_espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS))
         if self.rate_hz <= 0:
             raise ModelError(f"espeak-ng would not start; {_INSTALL_HINT}")
         self._pieces: list[bytes] = []
@@ -127,6 +131,26 @@ class _Espeak:
         if current and current.contents.identifier:
             return str(current.contents.identifier.decode("utf-8"))
         return "en"
+
+
+@contextlib.contextmanager
+def _no_sound_server() -> Iterator[None]:
+    """Keep espeak-ng's start-up away from PulseAudio.
+
+    espeak-ng 1.51 opens its audio library (pcaudio) even in synchronous mode, and libpulse
+    then writes ~/.config/pulse and a pulse-* folder in $TMPDIR and connects to any server
+    named in PULSE_SERVER. Nothing is ever played through it: point libpulse at no server
+    while it starts, and put the environment back.
+    """
+    saved = os.environ.get("PULSE_SERVER")
+    os.environ["PULSE_SERVER"] = "unix:/nonexistent/toe-assistant-plays-no-sound-here"
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ["PULSE_SERVER"]
+        else:
+            os.environ["PULSE_SERVER"] = saved
 
 
 def list_voices() -> list[VoiceInfo]:
