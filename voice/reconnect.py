@@ -57,6 +57,11 @@ class Reconnector:
         """The speaker, found afresh."""
         return _Speaker(self._find(lambda: DeviceSink(self._output)), self)
 
+    @property
+    def stuck(self) -> bool:
+        """Whether a microphone never closed (its driver thread may still be running)."""
+        return self._stuck or (self._last is not None and self._last.stuck)
+
     def failed(self) -> None:
         """A device failed to open or went away: rescan before the next lookup."""
         self._rescan = True
