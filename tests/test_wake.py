@@ -93,6 +93,11 @@ def test_a_wake_phrase_is_heard_beside_the_wake_word() -> None:
     assert hits(detector, utterance("do you notice weakness in your foot or leg")) == 0
 
 
+def test_a_wake_phrase_is_refused_where_it_was_not_shown_to_work() -> None:
+    with pytest.raises(UsageError, match="pocketsphinx in English only"):
+        make_wake_detector(WakeSettings(wake_phrase="발가락"), "ko", "vosk")
+
+
 @pytest.mark.parametrize(
     ("phrase", "says"), [("okay zorbulax", "does not know zorbulax"), ("", "1 to 6 words")]
 )

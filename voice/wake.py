@@ -2,8 +2,8 @@
 
 The built-in wake words are microWakeWord models shipped inside the pymicro-wakeword wheel
 (the ones Home Assistant's voice hardware uses). A custom ``--wake-phrase`` is spotted with
-the recognizer's own engine: pocketsphinx's keyphrase search, or a vosk grammar of the phrase
-against the unknown word. Both only ever see 16 kHz mono audio, fed a chunk at a time.
+pocketsphinx's keyphrase search (voice.wake_phrase). Both only ever see 16 kHz mono audio,
+fed a chunk at a time.
 """
 
 from __future__ import annotations
@@ -110,16 +110,14 @@ class AnyOf:
             detector.reset()
 
 
-def make_wake_detector(
-    settings: WakeSettings, locale: str, engine: str, model_path: Any = None
-) -> WakeDetector:
+def make_wake_detector(settings: WakeSettings, locale: str, engine: str) -> WakeDetector:
     """The built-in wake word, plus the custom phrase spotted by ``engine`` if one is given."""
     word = MicroWakeWordDetector(settings.wake_word)
     if not settings.wake_phrase:
         return word
     from voice.wake_phrase import make_phrase_spotter
 
-    phrase = make_phrase_spotter(settings.wake_phrase, locale, engine, model_path)
+    phrase = make_phrase_spotter(settings.wake_phrase, locale, engine)
     return AnyOf([word, phrase])
 
 

@@ -1,16 +1,13 @@
-"""A custom wake phrase, spotted in a continuous stream by the recognizer's own engine.
+"""A custom wake phrase, spotted in a continuous stream with pocketsphinx's keyphrase search.
 
-English uses pocketsphinx's keyphrase search (a phone loop stands for everything else said);
-other locales use a vosk grammar holding the phrase and the model's unknown word, so speech
-that is not the phrase comes out as unknown. Each spotter has its own decoder: it listens
-while the consultation's recognizer is busy or idle.
+A phone loop stands for everything else said. The spotter has its own decoder, so it listens
+while the consultation's recognizer is busy or idle. English only: pocketsphinx has no other
+model, and a vosk grammar tried for Korean did not work (see make_phrase_spotter).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from pathlib import Path
 from typing import Any
 
 from voice.audio import AudioChunk
@@ -83,50 +80,13 @@ class KeyphraseSpotter:
         self._decoder.start_utt()
 
 
-class GrammarSpotter:
-    """A vosk grammar of the phrase and the unknown word: anything else is [unk]."""
-
-    def __init__(self, phrase: str, model_path: Path) -> None:
-        """Load the vosk model at ``model_path`` (a second copy, beside the recognizer's)."""
-        from voice.asr.vosk import UNKNOWN_WORDS, load_model
-
-        self.phrase = normalize_phrase(phrase)
-        self.name = f"'{self.phrase}'"
-        self._model = load_model(model_path)
-        missing = [w for w in self.phrase.split() if self._model.vosk_model_find_word(w) < 0]
-        if missing:
-            raise UsageError(
-                f"--wake-phrase {self.phrase!r}: the vosk model does not know "
-                f"{', '.join(missing)}; choose other words"
-            )
-        unknown = next((w for w in UNKNOWN_WORDS if self._model.vosk_model_find_word(w) >= 0), None)
-        self._grammar = json.dumps([self.phrase, *([unknown] if unknown else [])])
-        self._decoder: Any = None
-        self.reset()
-
-    def process(self, chunk: AudioChunk) -> bool:
-        """Feed 16 kHz audio; True when an utterance was exactly the phrase."""
-        if not self._decoder.AcceptWaveform(chunk.to_bytes()):
-            return False
-        text = json.loads(self._decoder.Result()).get("text", "")
-        if text != self.phrase:
-            return False
-        self.reset()
-        return True
-
-    def reset(self) -> None:
-        """A fresh decoder: nothing of the last utterance is kept."""
-        import vosk
-
-        self._decoder = vosk.KaldiRecognizer(self._model, 16_000, self._grammar)
-
-
-def make_phrase_spotter(
-    phrase: str, locale: str, engine: str, model_path: Path | None
-) -> KeyphraseSpotter | GrammarSpotter:
-    """The spotter for the engine that serves ``locale``."""
-    if engine == "pocketsphinx":
-        return KeyphraseSpotter(phrase)
-    if model_path is None:
-        raise ModelError(f"no vosk model for {locale!r} to spot the wake phrase with")
-    return GrammarSpotter(phrase, model_path)
+def make_phrase_spotter(phrase: str, locale: str, engine: str) -> KeyphraseSpotter:
+    """The spotter for the engine that serves ``locale``: pocketsphinx's, in English."""
+    if engine != "pocketsphinx" or locale != "en":
+        # A vosk grammar of the phrase against <UNK> heard only <UNK> for the Korean model's
+        # phrases said by espeak-ng, and found no end of utterance: not good enough to ship.
+        raise UsageError(
+            f"--wake-phrase works with pocketsphinx in English only (here: {engine}, {locale}); "
+            "use --wake-word instead"
+        )
+    return KeyphraseSpotter(phrase)

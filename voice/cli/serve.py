@@ -33,7 +33,7 @@ def register(subparsers: Any) -> None:
         "--wake-phrase",
         default=None,
         metavar="TEXT",
-        help="also wake on this phrase in the dialog's language, spotted by the recognizer",
+        help="also wake on this phrase (English, pocketsphinx's keyphrase search)",
     )
     serve.add_argument(
         "--save-summaries",
@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     locale = setup.dialog.locale
     choice = resolve_engine(setup.settings, locale)
     wake = WakeSettings(args.wake_word, args.wake_phrase)
-    detector = make_wake_detector(wake, locale, choice.engine, choice.model_path)
+    detector = make_wake_detector(wake, locale, choice.engine)
     devices = Reconnector(
         device(args.input_device),
         device(args.output_device),
