@@ -56,21 +56,14 @@ def measure(engine: str, locale: str, stop: str, voice: str, idle_s: float, wake
         time.sleep(idle_s)
         idle_cpu = (cpu_s(pid) - before) / (time.monotonic() - clock)
         memory = memory_kb(pid)
-        answered_ms = []
-        for _ in range(wakes):
+        answered_ms, stopped_ms = [], []
+        for interrupt in [False] * wakes + [True] * wakes:
             serve.say("okay nabu")
             answered_ms.append(float(serve.expect("answered the wake word in").split()[0]))
-            serve.expect("listening for weakness")
-            serve.say(stop, voice=voice)
-            serve.expect("consultation over")
-            serve.expect(WAITING)
-        stopped_ms = []
-        for _ in range(wakes):  # the wake word said over the greeting stops it
-            serve.say("okay nabu")
-            serve.expect("answered the wake word in")
-            time.sleep(1.0)
-            serve.say("okay nabu")
-            stopped_ms.append(float(serve.expect("stopped speaking").split()[0]))
+            if interrupt:  # the wake word said over the greeting stops it
+                time.sleep(1.0)
+                serve.say("okay nabu")
+                stopped_ms.append(float(serve.expect("stopped speaking").split()[0]))
             serve.expect("listening for weakness")
             serve.say(stop, voice=voice)
             serve.expect("consultation over")

@@ -11,13 +11,13 @@ import json
 import os
 import stat
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.alsa_card import VirtualCard
 from tests.chat_driver import toe_assistant
+from tests.conftest import fill
 from tests.serve_driver import PEOPLE, WAITING, Serve
 from voice.summaries import SUMMARIES_FILE
 
@@ -165,34 +165,10 @@ def test_devices_that_go_away_are_waited_for(toecard: VirtualCard) -> None:
     assert len(serve.results()) == 2
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 kB tmpfs (needs root to mount); filled later by the test."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-
-
 def test_a_full_disk_loses_the_summary_not_the_service(
     toecard: VirtualCard, full_disk: Path
 ) -> None:
-    fd = os.open(full_disk / "filler", os.O_WRONLY | os.O_CREAT)
-    try:
-        while os.write(fd, b"x" * 512):
-            pass
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fill(full_disk)
     serve = Serve.start(toecard, *FAST_SPEECH, "--save-summaries", str(full_disk))
     serve.wake()
     assert serve.answer(PEOPLE["see_provider"]) == "(finished)"

@@ -6,13 +6,13 @@ import json
 import os
 import stat
 import subprocess
-from collections.abc import Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from tests.chat_driver import converse, toe_assistant
+from tests.conftest import fill
 from voice.content import Dialog, load_dialog, load_summary_wording
 from voice.errors import DialogError, UsageError
 from voice.events import Result
@@ -71,37 +71,13 @@ def test_an_existing_file_is_made_private_again(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-@pytest.fixture
-def full_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 64 kB tmpfs, filled up but for a few bytes (needs root to mount)."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    done = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-        capture_output=True, check=False,
-    )  # fmt: skip
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a small tmpfs here: {done.stderr.decode().strip()}")
-    try:
-        yield mount
-    finally:
-        subprocess.run(["umount", str(mount)], check=False)
-
-
 def test_a_full_disk_leaves_the_file_as_it_was(full_disk: Path) -> None:
     save_summary(full_disk, summary_of(SEE_PROVIDER, "en", NOON))
     path = full_disk / SUMMARIES_FILE
     with path.open("ab") as handle:  # end on a page boundary: the next line needs a new page
         handle.write(b"\n" * (-path.stat().st_size % 4096))
     before = path.read_bytes()
-    fd = os.open(full_disk / "filler", os.O_WRONLY | os.O_CREAT)
-    try:  # take every byte that is left
-        while os.write(fd, b"x" * 512):
-            pass
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
+    fill(full_disk)
     with pytest.raises(UsageError, match=r"No space left|cut short"):
         save_summary(full_disk, summary_of(SEE_PROVIDER, "en", NOON))
     assert path.read_bytes() == before  # no half line
