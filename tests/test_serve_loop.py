@@ -7,13 +7,18 @@ the virtual card in test_serve.py.
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from functools import cache
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from tests.chat_driver import toe_assistant
 from tests.scripted import ScriptedRecognizer
 from tests.test_capture import ListSource
 from voice.audio import AudioChunk, SpeechInterrupted
@@ -184,3 +189,38 @@ def test_a_cut_off_turn_drops_its_other_sentences_and_listens() -> None:
     assert player.played[0] == 2 * BLOCK and player.played[2] == 8_000
     assert [e.id for e in events if isinstance(e, Prompt)] == ["weakness"]
     assert any(isinstance(e, Say) and "stopping" in e.text for e in events)
+
+
+def broken_dialogs(tmp_path: Path) -> Path:
+    """A copy of the dialogs whose English consultation is not valid YAML."""
+    root = tmp_path / "dialogs"
+    shutil.copytree(dialog().folder.parent, root)
+    (root / "en" / "consultation.yaml").write_text("questions: [unclosed\n")
+    return root
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--locale", "en"], "consultation.yaml:2"),  # with the broken dialogs below
+        (["--engine", "vosk", "--model", "/nonexistent/model"], "/nonexistent/model"),
+        (["--save-summaries", "/proc/self/status"], "not a folder"),
+        (["--wake-phrase", "okay zorbulax"], "does not know zorbulax"),
+        (["--wake-word", "hey_toe"], "invalid choice"),
+    ],
+)
+def test_serve_refuses_to_start_with_one_line_and_exit_2(
+    tmp_path: Path, args: list[str], says: str
+) -> None:
+    env = dict(os.environ)
+    if args[:2] == ["--locale", "en"]:
+        env["TOE_ASSISTANT_DIALOGS"] = str(broken_dialogs(tmp_path))
+    done = subprocess.run(
+        [*toe_assistant(), "serve", "--input-device", "none", *args],
+        capture_output=True, text=True, timeout=60, env=env, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.startswith("toe-assistant")]
+    assert len(lines) == 1 and says in lines[0], done.stderr
+    assert "Traceback" not in done.stderr

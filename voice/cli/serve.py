@@ -59,8 +59,8 @@ def run(args: argparse.Namespace) -> int:
     from voice.wake import WakeSettings, make_wake_detector
 
     folder = args.save_summaries
-    if folder is not None and folder.exists() and not folder.is_dir():
-        raise UsageError(f"--save-summaries {args.save_summaries}: not a folder")
+    if folder is not None:
+        _check_summaries_folder(folder)
     setup = spoken_setup(args)
     locale = setup.dialog.locale
     choice = resolve_engine(setup.settings, locale)
@@ -98,6 +98,23 @@ def run(args: argparse.Namespace) -> int:
         logging.shutdown()
         os._exit(code)
     return code
+
+
+def _check_summaries_folder(folder: Path) -> None:
+    """The summaries folder exists (made private if new) and can be written, or exit 2 now."""
+    from voice.files import shown
+    from voice.summaries import FOLDER_MODE
+
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--save-summaries {shown(folder)}: not a folder")
+    try:
+        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+    except OSError as err:
+        raise UsageError(
+            f"--save-summaries {shown(folder)}: cannot create it ({err.strerror})"
+        ) from err
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"--save-summaries {shown(folder)}: this user cannot write there")
 
 
 def _discard(events: list[Any]) -> None:
