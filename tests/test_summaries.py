@@ -13,6 +13,7 @@ import pytest
 
 from tests.chat_driver import converse, toe_assistant
 from tests.conftest import fill
+from voice.check import check_dialog
 from voice.content import Dialog, load_dialog, load_summary_wording
 from voice.errors import DialogError, UsageError
 from voice.events import Result
@@ -187,3 +188,12 @@ def test_summaries_command_with_nothing_saved_says_so(tmp_path: Path) -> None:
     )
     assert done.returncode == 0
     assert done.stdout.strip() == f"No consultations are saved in {tmp_path}."
+
+
+def test_check_dialogs_finds_a_stray_placeholder_in_the_summary_wording(tmp_path: Path) -> None:
+    wording = (load_dialog("en").folder / "summary.yaml").read_text()
+    dialog = _dialog_copy(tmp_path, wording.replace("{reasons}", "{reasons} {answers}"))
+    with pytest.raises(
+        DialogError, match=r"summary.yaml: because: unknown placeholder \{answers\}"
+    ):
+        check_dialog(dialog.folder / "consultation.yaml")

@@ -10,11 +10,13 @@ from pathlib import Path
 from voice.content import (
     CONSULTATION_FILE,
     SOURCE_FILE,
+    SUMMARY_FILE,
     Consultation,
     Dialog,
     available_locales,
     dialogs_root,
     load_dialog,
+    load_summary_wording,
 )
 from voice.errors import DialogError
 from voice.files import read_text
@@ -89,6 +91,7 @@ def _problems(dialog: Dialog) -> Iterator[str]:
     yield from _intent_problems(dialog)
     yield from _source_problems(dialog)
     yield from _template_problems(consultation)
+    yield from _summary_problems(dialog)
     cycle = _find_cycle(consultation)
     if cycle:
         yield f"a path never ends: {' -> '.join(cycle)}"
@@ -194,6 +197,23 @@ def _template_problems(consultation: Consultation) -> Iterator[str]:
     for name, outcome in consultation.outcomes.items():
         for index, line in enumerate(outcome.say):
             yield from _unknown_fields(f"outcomes.{name}.say.{index}", line.text, {"reasons"})
+
+
+def _summary_problems(dialog: Dialog) -> Iterator[str]:
+    """The wording of `toe-assistant summaries`, when the dialog has one (summary.yaml)."""
+    if not (dialog.folder / SUMMARY_FILE).exists():
+        return
+    try:
+        wording = load_summary_wording(dialog)
+    except DialogError as err:
+        yield str(err)
+        return
+    allowed = {"heading": {"date", "time"}, "answer": {"label", "answer"},
+               "advice": {"advice"}, "because": {"reasons"}, "none_saved": {"folder"}}  # fmt: skip
+    for key, value in wording.model_dump().items():
+        texts = value.values() if isinstance(value, dict) else [value]
+        for text in texts:
+            yield from _unknown_fields(f"{SUMMARY_FILE}: {key}", text, allowed.get(key, set()))
 
 
 def _unknown_fields(where: str, text: str, allowed: set[str]) -> Iterator[str]:
