@@ -136,6 +136,8 @@ def _dialog_copy(tmp_path: Path, summary_yaml: str) -> Dialog:
     for name in ("consultation.yaml", "intents.yaml"):
         (folder / name).write_text((load_dialog("en").folder / name).read_text())
     (folder / "summary.yaml").write_text(summary_yaml)
+    source = load_dialog("en").folder.parent / "SOURCE.txt"
+    (tmp_path / "SOURCE.txt").write_text(source.read_text())
     return load_dialog(path=folder / "consultation.yaml")
 
 
