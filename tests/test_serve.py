@@ -53,8 +53,8 @@ def test_consultations_one_after_another_with_an_interruption_and_silence(
     # The third reaches self-care; the wake word said during the advice cuts it short and
     # starts a new consultation, which the person stops at the first question.
     serve.wake()
-    serve.answer(PEOPLE["self_care"], until="listening for duration")
-    serve.say(PEOPLE["self_care"]["duration"])
+    serve.answer(PEOPLE["self_care"], until="listening for readback")
+    serve.say("yes")  # "You said ...; is that right?": self-care only after a clear yes
     assert serve.wait_for_result(3)["outcome"] == "self_care"
     serve.say("okay nabu")
     delay_ms = float(serve.expect("stopped speaking").split()[0])

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
@@ -71,14 +72,23 @@ def summary_of(result: Result, locale: str, now: datetime | None = None) -> Summ
     )
 
 
-def save_summary(folder: Path, summary: Summary) -> Path:
-    """Append the summary to ``folder``/summaries.jsonl (the folder made private if new)."""
+def prepare_folder(folder: Path) -> None:
+    """Make the summaries folder (private) if it is new; UsageError if it cannot be written."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"summaries folder {shown(folder)}: not a folder")
     try:
         folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
     except OSError as err:
         raise UsageError(
             f"cannot create the summaries folder {shown(folder)}: {err.strerror}"
         ) from err
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise UsageError(f"summaries folder {shown(folder)}: this user cannot write there")
+
+
+def save_summary(folder: Path, summary: Summary) -> Path:
+    """Append the summary to ``folder``/summaries.jsonl (the folder made private if new)."""
+    prepare_folder(folder)
     path = folder / SUMMARIES_FILE
     append_line(path, summary.to_line(), "the visit summary", FILE_MODE)
     return path

@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from voice.cli.spoken import add_voice_options, device, spoken_setup
-from voice.errors import UsageError
 from voice.wake import DEFAULT_WAKE_WORD, WAKE_WORDS
 
 
@@ -56,11 +55,11 @@ def run(args: argparse.Namespace) -> int:
     from voice.cli.output import EventPrinter
     from voice.reconnect import Reconnector
     from voice.serve import Server, ServeSettings, ServeSink, stop_on_sigterm
+    from voice.summaries import prepare_folder
     from voice.wake import WakeSettings, make_wake_detector
 
-    folder = args.save_summaries
-    if folder is not None:
-        _check_summaries_folder(folder)
+    if args.save_summaries is not None:
+        prepare_folder(args.save_summaries)  # a folder that cannot be written: exit 2 now
     setup = spoken_setup(args)
     locale = setup.dialog.locale
     choice = resolve_engine(setup.settings, locale)
@@ -98,23 +97,6 @@ def run(args: argparse.Namespace) -> int:
         logging.shutdown()
         os._exit(code)
     return code
-
-
-def _check_summaries_folder(folder: Path) -> None:
-    """The summaries folder exists (made private if new) and can be written, or exit 2 now."""
-    from voice.files import shown
-    from voice.summaries import FOLDER_MODE
-
-    if folder.exists() and not folder.is_dir():
-        raise UsageError(f"--save-summaries {shown(folder)}: not a folder")
-    try:
-        folder.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
-    except OSError as err:
-        raise UsageError(
-            f"--save-summaries {shown(folder)}: cannot create it ({err.strerror})"
-        ) from err
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise UsageError(f"--save-summaries {shown(folder)}: this user cannot write there")
 
 
 def _discard(events: list[Any]) -> None:
