@@ -8,6 +8,7 @@ from voice.confidence import CONFIRM_BELOW
 from voice.content import AnswerValue, Consultation, Dialog, Question
 from voice.intents import DURATION_INTENT, Meaning, Understanding
 from voice.rules import UNSURE, decide, next_question, reassuring
+from voice.wording import fill
 
 FINISHED, STOPPED, GAVE_UP = "finished", "stopped", "gave_up"
 
@@ -252,7 +253,7 @@ class Conversation:
             [r.reason for r in self.consultation.rules if r.id in decision.reasons]
         )
         lines = self.consultation.outcomes[decision.outcome].say
-        spoken: list[Event] = [Say(line.text.format(reasons=reasons)) for line in lines]
+        spoken: list[Event] = [Say(fill(line.text, reasons=reasons)) for line in lines]
         return [*spoken, Say(self.consultation.say.goodbye), self.result]
 
     def _join(self, parts: list[str]) -> str:
@@ -266,15 +267,15 @@ class Conversation:
         if isinstance(answer, str):
             return words.get(answer, answer)
         days = int(answer) if float(answer).is_integer() else answer
-        return words["days"].format(days=days)
+        return fill(words["days"], days=days)
 
     def _confirm_text(self, meaning: Meaning) -> str:
         answer = meaning.answer if meaning.answer is not None else UNSURE
-        return self.consultation.say.confirm.format(answer=self._answer_words(answer))
+        return fill(self.consultation.say.confirm, answer=self._answer_words(answer))
 
     def _noted(self, question: str, answer: AnswerValue) -> str:
         label = self.consultation.questions[question].label
         template = (
             self.consultation.say.noted_not if answer == "no" else self.consultation.say.noted
         )
-        return template.format(label=label)
+        return fill(template, label=label)

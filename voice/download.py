@@ -191,8 +191,8 @@ def _fetch(url: str, part: Path, entry: ModelEntry, progress: bool, timeout_s: f
     except urllib.error.HTTPError as err:
         if err.code == 416 and have:
             return  # the server says we already hold every byte
-        reason = " ".join(str(err.reason).split())  # a server's text, kept to one line
-        raise ModelError(f"download from {where(url)} failed: HTTP {err.code} {reason}") from err
+        said = " ".join(str(err.reason).split())  # a server's text, kept to one line
+        raise ModelError(f"download from {where(url)} failed: HTTP {err.code} {said}") from err
     except urllib.error.URLError as err:
         reason = getattr(err.reason, "strerror", None) or err.reason
         raise ModelError(f"cannot reach {host}: {reason}; check the network and try again") from err

@@ -124,7 +124,7 @@ def load_yaml(path: Path, model: type[_Model], error: type[ToeAssistantError]) -
 
 
 def write_atomic(
-    path: Path, write: Callable[[IO[bytes]], None], what: str = "the file", mode: int = 0o644
+    path: Path, write: Callable[[IO[bytes]], object], what: str = "the file", mode: int = 0o644
 ) -> None:
     """Write ``path`` through a temporary file beside it, then rename: never half a file.
 

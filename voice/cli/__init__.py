@@ -1,51 +1,66 @@
-"""The toe-assistant command line: one module per command, one error line each."""
+"""The toe-assistant command line: one module per command, one error line each.
+
+This module imports only the standard library, so Ctrl-C or SIGTERM while the rest loads is
+still one line and a proper exit code: everything heavy is imported inside ``main``.
+"""
 
 from __future__ import annotations
 
-import argparse
-import logging
+import contextlib
+import os
+import signal
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
-from voice.cli import chat, check_dialogs, demo, devices, listen, models, simulate
-from voice.errors import ToeAssistantError
-
-# Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
-_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs)
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every subcommand registered."""
-    parser = argparse.ArgumentParser(
-        prog="toe-assistant",
-        description="Offline voice assistant for a twitching pinky toe. "
-        "General information, not a diagnosis.",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in _COMMANDS:
-        command.register(subparsers)
-    return parser
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` runs and nothing is left half done."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; ToeAssistantError becomes one line on stderr and exit 2."""
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
-    if args.command is None:  # no subcommand: one live consultation, microphone to speaker
-        args = parser.parse_args([*argv, "listen"])
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    """Run one command; any failure is one line on stderr: exit 2, Ctrl-C 130, SIGTERM 143."""
+    previous = signal.signal(signal.SIGTERM, _terminate)
     try:
-        return int(args.func(args))
-    except ToeAssistantError as err:
-        if args.debug:
-            raise
-        print(f"toe-assistant: {err}", file=sys.stderr)
-        return err.exit_code
+        _guard_standard_streams()
+        from voice.cli.app import run
+
+        return run(list(sys.argv[1:] if argv is None else argv))
+    except Terminated:
+        return _fail("terminated.", EXIT_TERMINATED)
     except KeyboardInterrupt:
-        print("toe-assistant: stopped.", file=sys.stderr)
-        return 130
+        return _fail("stopped.", EXIT_INTERRUPTED)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _terminate(signum: int, frame: FrameType | None) -> None:
+    raise Terminated
+
+
+def _guard_standard_streams() -> None:
+    """Put /dev/null on closed descriptors 0-2, so no file we open later lands on one of them.
+
+    A closed stdin or stdout stays closed for the program (reading or writing it is one clear
+    error, see voice/cli/streams.py); a closed stderr becomes /dev/null.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+
+def _fail(message: str, code: int) -> int:
+    with contextlib.suppress(OSError, ValueError):  # stderr gone too: the exit code tells
+        print(f"toe-assistant: {message}", file=sys.stderr, flush=True)
+    return code

@@ -10,6 +10,8 @@ from typing import Any
 from voice.audio import AudioChunk, read_wav, resample
 from voice.cli.spoken import add_voice_options, person_voice, spoken_setup
 from voice.errors import UsageError
+from voice.files import shown
+from voice.intents import MAX_ANSWER_CHARS
 from voice.listeners import ANY_QUESTION
 from voice.tts import Synthesizer
 
@@ -66,11 +68,18 @@ def _answers(
         question, sep, value = spec.partition("=")
         question = question.strip()
         if not sep or not question or not value:
-            raise UsageError(f"--answer {spec!r}: write QID=@file.wav or QID=text")
+            raise UsageError(f"--answer '{shown(spec)}': write QID=@file.wav or QID=text")
         if question != ANY_QUESTION and question not in questions:
             known = ", ".join(questions)
-            raise UsageError(f"--answer {spec!r}: unknown question {question!r}; known: {known}")
+            raise UsageError(
+                f"--answer '{shown(spec)}': unknown question '{shown(question)}'; known: {known}"
+            )
         if value.startswith("@"):
             yield question, read_wav(Path(value[1:]))
+        elif len(value) > MAX_ANSWER_CHARS:
+            raise UsageError(
+                f"--answer {question}=...: {len(value)} characters is not an answer; "
+                f"give at most {MAX_ANSWER_CHARS} (a few words, as a person would say them)"
+            )
         else:
             yield question, person.synthesize(value)
