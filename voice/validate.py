@@ -19,10 +19,17 @@ from voice.content import (
     Consultation,
     Dialog,
     DurationTest,
+    Question,
 )
 from voice.errors import DialogError
 from voice.files import read_text
-from voice.intents import ANSWER_INTENTS, COMMAND_INTENTS, DURATION_INTENT, SIGN_INTENTS
+from voice.intents import (
+    ANSWER_INTENTS,
+    BOUND_INTENTS,
+    COMMAND_INTENTS,
+    DURATION_INTENT,
+    SIGN_INTENTS,
+)
 from voice.rules import (
     DECIDE,
     UNSURE,
@@ -34,14 +41,26 @@ from voice.rules import (
 )
 from voice.wording import TemplateError, fields
 
-REQUIRED_INTENTS = (*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, *COMMAND_INTENTS)
+REQUIRED_INTENTS = (
+    *ANSWER_INTENTS,
+    DURATION_INTENT,
+    *BOUND_INTENTS,
+    *SIGN_INTENTS,
+    *COMMAND_INTENTS,
+)
 # A quote must say something: "", "..." or "a" would be "found" in any source.
 MIN_QUOTE_WORDS = 6
 MIN_FRAGMENT_WORDS = 2
 SEARCH_PATHS = 20_000  # when the aimed walks miss an outcome, how far to look for it
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 # The placeholders the engine fills in, by where the text is spoken.
-_SAY_FIELDS = {"noted": {"label"}, "noted_not": {"label"}, "confirm": {"answer"}}
+_SAY_FIELDS = {
+    "noted": {"label"},
+    "noted_not": {"label"},
+    "confirm": {"answer"},
+    "readback": {"answers"},
+}
+_DURATION_FIELDS = {"weeks": {"weeks"}, "months": {"months"}}
 
 
 def check(dialog: Dialog, origin: str) -> None:
@@ -189,18 +208,36 @@ def _sources(consultation: Consultation) -> Iterator[tuple[str, str]]:
 def _template_problems(consultation: Consultation) -> Iterator[str]:
     """Every spoken text's placeholders are plain names the engine fills in."""
     for key, value in consultation.say.model_dump().items():
+        if key == "durations":
+            for name, text in value.items():
+                allowed = _DURATION_FIELDS.get(name, {"days"})
+                yield from _unknown_fields(f"say.durations.{name}", text, allowed)
+            continue
         texts = value.values() if isinstance(value, dict) else [value]
-        allowed = {"days"} if key == "answer_words" else _SAY_FIELDS.get(key, set())
         for text in texts:
-            yield from _unknown_fields(f"say.{key}", text, allowed)
+            yield from _unknown_fields(f"say.{key}", text, _SAY_FIELDS.get(key, set()))
     for name, question in consultation.questions.items():
         for key in ("label", "prompt", "reprompt", "help", "why"):
             yield from _unknown_fields(f"questions.{name}.{key}", getattr(question, key), set())
+        yield from _readback_problems(name, question)
     for rule in consultation.rules:
         yield from _unknown_fields(f"rules.{rule.id}.reason", rule.reason, set())
     for name, outcome in consultation.outcomes.items():
         for index, line in enumerate(outcome.say):
             yield from _unknown_fields(f"outcomes.{name}.say.{index}", line.text, {"reasons"})
+
+
+def _readback_problems(name: str, question: Question) -> Iterator[str]:
+    needed = {"yes_no": {"yes", "no", "unsure"}, "duration": {"duration", "unsure"}}
+    for missing in sorted(needed[question.kind] - set(question.readback)):
+        yield f"questions.{name}.readback: says nothing for the answer {missing!r}"
+    if question.follow_up is not None and question.kind != "duration":
+        yield f"questions.{name}.follow_up: only a duration question has a follow-up"
+    for answer, text in question.readback.items():
+        allowed = {"duration"} if answer == "duration" else set()
+        yield from _unknown_fields(f"questions.{name}.readback.{answer}", text, allowed)
+    if question.follow_up is not None:
+        yield from _unknown_fields(f"questions.{name}.follow_up", question.follow_up, set())
 
 
 def _unknown_fields(where: str, text: str, allowed: set[str]) -> Iterator[str]:
