@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -21,7 +22,7 @@ from tests.chat_driver import toe_assistant
 
 
 @contextmanager
-def listening(family: int, address: str | tuple[str, int]) -> Iterator[tuple[object, list[int]]]:
+def listening(family: int, address: str | tuple[str, int]) -> Iterator[tuple[Any, list[int]]]:
     """A socket that accepts and counts connections; yields its address and the count."""
     server = socket.socket(family, socket.SOCK_STREAM)
     server.bind(address)
@@ -78,7 +79,7 @@ def test_no_sound_server_is_contacted_over_a_unix_socket(name: str, tmp_path: Pa
 @pytest.mark.parametrize("name", ["simulate", "demo"])
 def test_no_sound_server_is_contacted_over_tcp(name: str, tmp_path: Path) -> None:
     with listening(socket.AF_INET, ("127.0.0.1", 0)) as (address, knocks):
-        host, port = address  # type: ignore[misc]
+        host, port = address
         done = run(name, tmp_path, f"tcp:{host}:{port}")
     assert done.returncode in (0, 1), done.stderr
     assert knocks == [], f"{name} connected to the sound server over TCP"
