@@ -6,12 +6,9 @@ still one line and a proper exit code: everything heavy is imported inside ``mai
 
 from __future__ import annotations
 
-import contextlib
+import _signal  # the C module: `signal` would import enum first, a long window for Ctrl-C
 import os
-import signal
 import sys
-from collections.abc import Sequence
-from types import FrameType
 
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
@@ -22,9 +19,9 @@ class Terminated(KeyboardInterrupt):
     """SIGTERM, raised like Ctrl-C so that every ``finally`` runs and nothing is left half done."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:
     """Run one command; any failure is one line on stderr: exit 2, Ctrl-C 130, SIGTERM 143."""
-    previous = signal.signal(signal.SIGTERM, _terminate)
+    previous = _signal.signal(_signal.SIGTERM, _terminate)
     try:
         _guard_standard_streams()
         from voice.cli.app import run
@@ -35,10 +32,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return _fail("stopped.", EXIT_INTERRUPTED)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        _signal.signal(_signal.SIGTERM, previous)
 
 
-def _terminate(signum: int, frame: FrameType | None) -> None:
+def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
@@ -61,6 +58,9 @@ def _guard_standard_streams() -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    with contextlib.suppress(OSError, ValueError):  # stderr gone too: the exit code tells
+    # contextlib.suppress would be one more import to wait for before Ctrl-C is handled
+    try:  # noqa: SIM105
         print(f"toe-assistant: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit code still tells
     return code
