@@ -181,9 +181,9 @@ def test_fuzz_dialog_loader_refuses_in_one_line_or_runs_to_the_end(
     import copy
 
     data = copy.deepcopy(SHIPPED)
-    for path, value, delete, word in changes:
+    for where, value, delete, word in changes:
         try:
-            _mutate(data, path, value, delete, word)
+            _mutate(data, where, value, delete, word)
         except (KeyError, IndexError, TypeError):
             continue  # an earlier change removed or replaced this path
     root = tmp_path_factory.mktemp("dialogs")
