@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -34,23 +35,30 @@ def shell(command: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     )
 
 
+# A small parent for the command: fork copies the parent's resident pages into the child's
+# peak (ru_maxrss), and a pytest worker can hold a gigabyte of models.
+_MEASURE = """
+import resource, subprocess, sys
+try:
+    code = subprocess.run(sys.argv[2:], timeout=float(sys.argv[1]), stdout=-3).returncode
+except subprocess.TimeoutExpired:
+    code = -9
+peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+sys.stderr.write(f"measured {code} {peak}\\n")
+"""
+
+
 def measured(args: list[str], stdin: Path | int, timeout_s: float) -> tuple[int, str, int, float]:
     """Run a command; its exit code, stderr, peak memory (kB, its own) and wall time."""
     started = time.monotonic()
-    process = subprocess.Popen(
-        [*toe_assistant(), *args], stdin=stdin if isinstance(stdin, int) else stdin.open("rb"),
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, str(timeout_s), *toe_assistant(), *args],
+        stdin=stdin if isinstance(stdin, int) else stdin.open("rb"),
+        capture_output=True, text=True, timeout=timeout_s + 30,
     )  # fmt: skip
-    while True:
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
-        if time.monotonic() - started > timeout_s:
-            process.kill()
-        time.sleep(0.05)
-    process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, for its rusage
-    err = process.stderr.read() if process.stderr else ""
-    return process.returncode, err, usage.ru_maxrss, time.monotonic() - started
+    *lines, last = done.stderr.splitlines(keepends=True)
+    _, code, peak = last.split()
+    return int(code), "".join(lines), int(peak), time.monotonic() - started
 
 
 def test_a_reader_that_goes_away_is_one_line() -> None:

@@ -21,22 +21,55 @@ class Terminated(KeyboardInterrupt):
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; any failure is one line on stderr: exit 2, Ctrl-C 130, SIGTERM 143."""
-    previous = _signal.signal(_signal.SIGTERM, _terminate)
+    caught: list[int] = []  # the signals that arrived, whatever became of their exception
+    previous = {
+        signum: _signal.signal(signum, _raiser(caught))
+        for signum in (_signal.SIGINT, _signal.SIGTERM)
+    }
+    unraisable, sys.unraisablehook = sys.unraisablehook, _quiet_interrupts
     try:
         _guard_standard_streams()
         from voice.cli.app import run
 
-        return run(list(sys.argv[1:] if argv is None else argv))
+        _raise_if(caught)  # an interrupt during an import can be swallowed (see _raiser)
+        code = run(list(sys.argv[1:] if argv is None else argv))
+        _raise_if(caught)
+        return code
     except Terminated:
         return _fail("terminated.", EXIT_TERMINATED)
     except KeyboardInterrupt:
         return _fail("stopped.", EXIT_INTERRUPTED)
     finally:
-        _signal.signal(_signal.SIGTERM, previous)
+        sys.unraisablehook = unraisable
+        for signum, handler in previous.items():
+            _signal.signal(signum, handler)
 
 
-def _terminate(signum: int, frame: object) -> None:
-    raise Terminated
+def _raiser(caught: list[int]) -> object:
+    """A handler raising KeyboardInterrupt (SIGINT) or Terminated (SIGTERM), and noting it.
+
+    CPython drops an exception raised inside a weakref callback ("Exception ignored in
+    _get_module_lock.<locals>.cb") and the import goes on: the note lets main act on it anyway.
+    """
+
+    def handle(signum: int, frame: object) -> None:
+        caught.append(signum)
+        raise Terminated if signum == _signal.SIGTERM else KeyboardInterrupt
+
+    return handle
+
+
+def _quiet_interrupts(unraisable: object) -> None:
+    """Say nothing of an interrupt CPython could not raise: main raises it again itself."""
+    if not isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+
+
+def _raise_if(caught: list[int]) -> None:
+    if _signal.SIGTERM in caught:
+        raise Terminated
+    if caught:
+        raise KeyboardInterrupt
 
 
 def _guard_standard_streams() -> None:
