@@ -30,6 +30,8 @@ from voice.dialog import Conversation
 from voice.errors import DialogError, ModelError, UsageError
 from voice.unpack import unpack
 
+pytestmark = pytest.mark.slow  # about 20 s: in scripts/test and CI, not the quick loop
+
 FUZZ_EXAMPLES = int(os.environ.get("TOE_FUZZ_EXAMPLES", "100"))
 FUZZ = settings(
     max_examples=FUZZ_EXAMPLES,

@@ -147,6 +147,28 @@ def write_atomic(
         raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
 
 
+def check_writable(path: Path, what: str = "the file") -> None:
+    """Fail now, not after a whole consultation, when ``path`` clearly cannot be written.
+
+    A folder, or a folder where no file can be created (read-only, /proc), is one UsageError;
+    anything else is found out by write_atomic itself.
+    """
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise UsageError(f"cannot write {what} to {shown(target)}: it is a folder")
+        folder = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+        if folder is None:
+            return
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {what} to {shown(target)}: {shown(folder)} is a file")
+        with _temporary_beside(folder / target.name, 0o600):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path, mode: int) -> Iterator[tuple[IO[bytes], Path]]:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)

@@ -17,6 +17,7 @@ from voice.cli.spoken import (
 )
 from voice.content import AnswerValue, Dialog
 from voice.errors import UsageError
+from voice.files import check_writable
 from voice.intents import MAX_ANSWER_CHARS
 from voice.listeners import ANY_QUESTION
 from voice.tts import Synthesizer
@@ -67,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.answer:
         raise UsageError("give the answers: --answer QID=@file.wav or --answer QID=text")
+    if args.record is not None:
+        check_writable(args.record, "the recording")
     setup = spoken_setup(args)
     dialog = setup.dialog
     voice = person_voice(args.answer_voice or dialog.consultation.voice, args.answer_rate)
