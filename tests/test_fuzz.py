@@ -13,8 +13,11 @@ import os
 import shutil
 import stat
 import struct
+import subprocess
+import sys
 import warnings
 import zipfile
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -257,3 +260,70 @@ def test_fuzz_archive_unpacker_installs_inside_or_refuses(
     assert left in ([], ["m.zip.part"], ["m"], ["m", "m.zip.part"]), left  # no scratch left
     if installed:
         assert not any(p.is_symlink() for p in (models / "m").rglob("*"))
+
+
+# Inputs the fuzzers found, kept as regression cases.
+FOUND = {
+    # atheris: a central directory name flagged UTF-8 that is not (UnicodeDecodeError)
+    "archive-utf8-name": "AQAAAAEAAAAGAAAAAAAACAAAAG0v4S5kaWN0V1BLAQIUAxQAAAAAAAAAIQCDFtyMAQAAAAEA"
+    "AAAGAAAAAAAAAAAAAACkgQAAAABtL5dkZWZQSwECFAMUmpqampqampqampqampqampqampqampqampqampqampqa"
+    "mpqampqampqampqampqamgAAAAAAAAAhAGqE8lcgT1dQSwECFAMUAAAAAAAAACEAgxbcJQAAAG0vYS5kaWN0UEsF"
+    "BgAAAAACAAIAagAAAFMAAAAAAA==",
+    # atheris: an entry flagged encrypted (RuntimeError: password required)
+    "archive-encrypted": "UEsDBBQAAAAAAAAAIQCDFtyMAQAAAAEAAAAGAAAAbS9tZGVmeFBLAwQUAAAAAAAAACEA"
+    "aoTyVwgAAAAIAAAACAAAAG0vYS5kaWN0dG9lIFQgT1dQSwECFAMUAAcAAAAAACEAgxbcjAEAAAABAAAABgAAAACMAAAA"
+    "AAAApIEAAAAAbS9tZGVmUEsBAhQDFAAAAAAAAAAhAGqE8lcIAAAACAAAAAgAAAAAAAAAAAAAAKSBJQAAAG0vYS5kaWN0"
+    "UEsFBgAAAAACAAIAagAAAFMAAAAAAA==",
+}
+
+
+@pytest.mark.parametrize("name", list(FOUND))
+def test_found_archives_are_refused_in_one_line(name: str, tmp_path: Path) -> None:
+    import base64
+
+    archive = tmp_path / "m.zip.part"
+    archive.write_bytes(base64.b64decode(FOUND[name]))
+    with pytest.raises(ModelError, match=r"corrupt or truncated|is encrypted"):
+        unpack(archive, tmp_path / "m", "pocketsphinx", max_bytes=100_000)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []
+
+
+# --- coverage-guided, with atheris where it installs --------------------------------------------
+
+ATHERIS_SECONDS = int(os.environ.get("TOE_ATHERIS_SECONDS", "10"))
+
+
+def _seeds(target: str) -> dict[str, bytes]:
+    """A few valid inputs for libFuzzer to start from (a zip is hard to find from nothing)."""
+    if target == "wav":
+        from voice.audio import AudioChunk, write_wav
+
+        buffer = io.BytesIO()
+        write_wav(buffer, AudioChunk(16000, np.zeros(160, np.int16)))
+        return {"silence.wav": buffer.getvalue()}
+    if target == "chat":
+        return {"answers.txt": b"no\nyes\nnot sure\nabout two weeks\nstop\n"}
+    if target == "dialog":
+        return {"consultation.yaml": (dialogs_root() / "en" / "consultation.yaml").read_bytes()}
+    return {
+        "model.zip": _zip([("m/mdef", b"x", False, 0), ("m/a.dict", b"toe T OW", False, 0)]),
+        "link.zip": _zip([("m/evil", b"/etc/passwd", True, 0)]),
+        "escape.zip": _zip([("../x", b"x", False, 0)]),
+    }
+
+
+@pytest.mark.parametrize("target", ["wav", "chat", "dialog", "archive"])
+def test_atheris_finds_no_crash(target: str, tmp_path: Path) -> None:
+    pytest.importorskip("atheris", reason="atheris has no wheel here (x86_64 CPython <= 3.11)")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name, data in _seeds(target).items():
+        (corpus / name).write_bytes(data)
+    script = Path(__file__).with_name("fuzz_atheris.py")
+    done = subprocess.run(
+        [sys.executable, str(script), target, str(corpus), f"-max_total_time={ATHERIS_SECONDS}",
+         "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
+        capture_output=True, text=True, timeout=ATHERIS_SECONDS + 120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Done" in done.stderr

@@ -6,6 +6,7 @@ import errno
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import zipfile
 import zlib
@@ -19,8 +20,20 @@ UNPACK_SUFFIX = ".unpacking"
 # A speech model is mostly already-compressed binary: the shipped ones unpack to under 2x their
 # archive. Ten times leaves room for any honest model and refuses a zip bomb before it lands.
 MAX_UNPACK_RATIO = 10
+_ENCRYPTED = 0x1  # general purpose bit 0: zipfile would ask for a password
 MAX_ENTRIES = 20_000  # the largest vosk model has a few hundred files
 _KEEP_ARCHIVE = (errno.ENOSPC, errno.EDQUOT)  # the archive is fine; the disk is not
+# What zipfile raises on a damaged archive: besides BadZipFile, a name flagged UTF-8 that is
+# not (UnicodeDecodeError, a ValueError, found by atheris), bad offsets, bad compression data.
+_CORRUPT = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    ValueError,
+    struct.error,
+    OverflowError,
+)
 
 
 class ArchiveRefused(ModelError):
@@ -77,8 +90,8 @@ def _extract(archive: Path, scratch: Path, max_bytes: int) -> None:
             if total > free:
                 raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
             bundle.extractall(scratch)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError) as err:
-        raise ArchiveRefused(f"it is corrupt or truncated ({err})") from err
+    except _CORRUPT as err:
+        raise ArchiveRefused(f"it is corrupt or truncated ({type(err).__name__})") from err
 
 
 def check_members(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
@@ -88,6 +101,8 @@ def check_members(members: list[zipfile.ZipInfo], max_bytes: int) -> None:
     total = 0
     for member in members:
         mode = member.external_attr >> 16
+        if member.flag_bits & _ENCRYPTED:
+            raise ArchiveRefused(f"{shown(member.filename)} is encrypted")
         if stat.S_ISLNK(mode):
             raise ArchiveRefused(f"it contains a link ({shown(member.filename)})")
         parts = PurePosixPath(member.filename.replace("\\", "/")).parts
