@@ -32,6 +32,7 @@ MAX_RATE_WPM = 450
 BUFFER_MS = 200  # how much audio espeak-ng hands over per callback
 _VOICES_HINT = "list the voices with `espeak-ng --voices` (use the File column, e.g. gmw/en-us)"
 _INSTALL_HINT = "install espeak-ng (sudo apt install espeak-ng libespeak-ng1)"
+_PULSE_SERVER_ENV = "PULSE_SERVER"
 
 
 @dataclass(frozen=True)
@@ -135,22 +136,23 @@ class _Espeak:
 
 @contextlib.contextmanager
 def _no_sound_server() -> Iterator[None]:
-    """Keep espeak-ng's start-up away from PulseAudio.
+    """Keep espeak-ng's initialisation away from the sound server.
 
-    espeak-ng 1.51 opens its audio library (pcaudio) even in synchronous mode, and libpulse
-    then writes ~/.config/pulse and a pulse-* folder in $TMPDIR and connects to any server
-    named in PULSE_SERVER. Nothing is ever played through it: point libpulse at no server
-    while it starts, and put the environment back.
+    libespeak-ng 1.51 (Debian 12, Raspberry Pi OS) creates a pcaudiolib output object in
+    espeak_ng_InitializeOutput whatever the mode, and pcaudiolib probes PulseAudio by
+    connecting to it (to $PULSE_SERVER, even over TCP). We only ever render into memory, so
+    for that one call an empty PULSE_SERVER (libpulse: no server to try) makes the probe fail
+    at once with no socket opened; the variable is put back so sounddevice is unaffected.
     """
-    saved = os.environ.get("PULSE_SERVER")
-    os.environ["PULSE_SERVER"] = "unix:/nonexistent/toe-assistant-plays-no-sound-here"
+    saved = os.environ.get(_PULSE_SERVER_ENV)
+    os.environ[_PULSE_SERVER_ENV] = ""
     try:
         yield
     finally:
         if saved is None:
-            del os.environ["PULSE_SERVER"]
+            del os.environ[_PULSE_SERVER_ENV]
         else:
-            os.environ["PULSE_SERVER"] = saved
+            os.environ[_PULSE_SERVER_ENV] = saved
 
 
 def list_voices() -> list[VoiceInfo]:

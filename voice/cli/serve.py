@@ -41,7 +41,7 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="append one line per finished consultation to DIR/summaries.jsonl (mode 0600)",
     )
-    from voice.cli import add_logging_options  # the main parser's, also taken after `serve`
+    from voice.cli.app import add_logging_options  # the main parser's, also after `serve`
 
     add_logging_options(serve, suppress=True)
     # Waiting, waking, device faults and the end of each consultation are logged by default.
