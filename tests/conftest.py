@@ -5,13 +5,15 @@ from __future__ import annotations
 import contextlib
 import os
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings
 
 from tests.alsa_card import VirtualCard, virtual_card
+from tests.serve_driver import Serve
 
 # No per-example deadline: on a loaded 2-core machine one example can take longer than
 # hypothesis's 200 ms default without anything being wrong; speed is measured in bench/.
@@ -50,3 +52,18 @@ def fill(folder: Path) -> None:
         while os.write(fd, b"x" * 512):
             pass
     os.close(fd)
+
+
+@pytest.fixture
+def start_serve(toecard: VirtualCard) -> Iterator[Callable[..., Serve]]:
+    """Starts `serve` on the virtual card; whatever happens, every one is gone afterwards."""
+    started: list[Serve] = []
+
+    def start(*extra: str, **options: Any) -> Serve:
+        serve = Serve.start(toecard, *extra, **options)
+        started.append(serve)
+        return serve
+
+    yield start
+    for serve in started:
+        serve.kill()

@@ -99,6 +99,12 @@ class Serve:
             time.sleep(0.05)
         return self.results()[count - 1]
 
+    def kill(self) -> None:
+        """Make sure the process is gone (after a failed test it may still be serving)."""
+        if self.run.process.poll() is None:
+            self.run.process.kill()
+            self.run.wait(30)
+
     def terminate(self) -> tuple[int, float]:
         """SIGTERM; the exit code and how long it took to exit."""
         started = time.monotonic()

@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,10 @@ def summary_lines(folder: Path) -> list[dict[str, object]]:
 
 
 def test_consultations_one_after_another_with_an_interruption_and_silence(
-    toecard: VirtualCard, tmp_path: Path
+    start_serve: Callable[..., Serve], toecard: VirtualCard, tmp_path: Path
 ) -> None:
     folder = tmp_path / "summaries"
-    serve = Serve.start(toecard, *FAST_SPEECH, "--save-summaries", str(folder))
+    serve = start_serve(*FAST_SPEECH, "--save-summaries", str(folder))
 
     # Two consultations in a row, each back to waiting.
     for count, outcome in enumerate(["see_provider", "see_provider_promptly"], 1):
@@ -107,7 +108,7 @@ def snapshot(*folders: Path) -> set[str]:
 
 
 def test_without_save_summaries_a_whole_run_writes_no_file(
-    toecard: VirtualCard, tmp_path: Path
+    start_serve: Callable[..., Serve], toecard: VirtualCard, tmp_path: Path
 ) -> None:
     home, temp, work = tmp_path / "home", tmp_path / "tmp", tmp_path / "work"
     for folder in (home, temp, work):
@@ -115,7 +116,7 @@ def test_without_save_summaries_a_whole_run_writes_no_file(
     env = {"HOME": str(home), "TMPDIR": str(temp), "XDG_STATE_HOME": "", "XDG_DATA_HOME": "",
            "XDG_CACHE_HOME": "", "XDG_CONFIG_HOME": ""}  # fmt: skip
     before = snapshot(home, temp, work)
-    serve = Serve.start(toecard, *FAST_SPEECH, env=env, cwd=work)
+    serve = start_serve(*FAST_SPEECH, env=env, cwd=work)
     serve.wake()
     assert serve.answer(PEOPLE["see_provider"]) == "(finished)"
     serve.expect(WAITING)
@@ -128,8 +129,10 @@ def test_without_save_summaries_a_whole_run_writes_no_file(
     )  # nothing the person said is logged
 
 
-def test_devices_that_go_away_are_waited_for(toecard: VirtualCard) -> None:
-    serve = Serve.start(toecard, *FAST_SPEECH)
+def test_devices_that_go_away_are_waited_for(
+    start_serve: Callable[..., Serve], toecard: VirtualCard
+) -> None:
+    serve = start_serve(*FAST_SPEECH)
 
     # The microphone goes away while waiting, and comes back.
     toecard.unplug_microphone()
@@ -166,10 +169,10 @@ def test_devices_that_go_away_are_waited_for(toecard: VirtualCard) -> None:
 
 
 def test_a_full_disk_loses_the_summary_not_the_service(
-    toecard: VirtualCard, full_disk: Path
+    start_serve: Callable[..., Serve], toecard: VirtualCard, full_disk: Path
 ) -> None:
     fill(full_disk)
-    serve = Serve.start(toecard, *FAST_SPEECH, "--save-summaries", str(full_disk))
+    serve = start_serve(*FAST_SPEECH, "--save-summaries", str(full_disk))
     serve.wake()
     assert serve.answer(PEOPLE["see_provider"]) == "(finished)"
     serve.expect("summary not saved (nothing was written)")

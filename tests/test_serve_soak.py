@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,11 @@ FULL_EVERY = 10  # every tenth consultation goes to the end and saves a summary
 RSS_GROWTH_LIMIT_KB = 30_000  # after the first consultation has warmed everything up
 
 
-def test_many_consultations_in_a_row_leak_nothing(toecard: VirtualCard, tmp_path: Path) -> None:
+def test_many_consultations_in_a_row_leak_nothing(
+    start_serve: Callable[..., Serve], toecard: VirtualCard, tmp_path: Path
+) -> None:
     folder = tmp_path / "summaries"
-    serve = Serve.start(toecard, "--rate", "450", "--save-summaries", str(folder))
+    serve = start_serve("--rate", "450", "--save-summaries", str(folder))
     figures: dict[str, object] = {"consultations": CONSULTATIONS}
     full = 0
     for number in range(1, CONSULTATIONS + 1):
