@@ -11,6 +11,7 @@ import json
 import os
 import stat
 import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def test_consultations_one_after_another_with_an_interruption_and_silence(
     serve.answer(PEOPLE["self_care"], until="listening for readback")
     serve.say("yes")  # "You said ...; is that right?": self-care only after a clear yes
     assert serve.wait_for_result(3)["outcome"] == "self_care"
+    time.sleep(1.0)  # the result is printed as the advice starts: say it well into the advice
     serve.say("okay nabu")
     delay_ms = float(serve.expect("stopped speaking").split()[0])
     assert delay_ms < INTERRUPT_WITHIN_MS

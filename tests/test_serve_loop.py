@@ -108,12 +108,24 @@ def test_the_wake_word_stops_a_sentence_at_the_next_block_and_answers() -> None:
     assert sink.interrupted
 
 
-def test_a_wake_word_heard_before_the_sentence_does_not_stop_it() -> None:
+def test_a_wake_word_already_acted_on_does_not_stop_the_sentence() -> None:
     player = BlockPlayer()
     sink, capture = sink_with(player)
-    wake(capture)()  # e.g. the one that started the consultation
+    wake(capture)()  # e.g. the one that started the consultation, or said while it listened
+    capture.acknowledged = capture.wakes
     sink.play(second(1.0))
     assert player.played == [16_000] and not sink.interrupted
+
+
+def test_a_wake_word_said_between_sentences_stops_the_next_before_it_sounds() -> None:
+    player = BlockPlayer()
+    sink, capture = sink_with(player)
+    wake(capture)()  # while the sentence was being synthesized
+    with pytest.raises(SpeechInterrupted):
+        sink.play(second(1.0))
+    assert player.played == [0, len(chime().samples)]
+    sink.play(second(1.0))  # acted on: the next sentence plays
+    assert player.played[-1] == 16_000
 
 
 def test_a_stop_request_stops_the_sentence_without_a_chime() -> None:

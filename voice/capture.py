@@ -82,6 +82,8 @@ class LiveCapture:
         self._cond = threading.Condition()
         self.wakes = 0  # wake words heard so far
         self.last_wake_s = 0.0  # time.monotonic() of the last one
+        # wake words already acted on, or said while it listened (they interrupt nothing)
+        self.acknowledged = 0
         self.connection = 0  # counts the times the microphone was (re)opened
         self.connected = False
         self.stopping = threading.Event()
@@ -152,6 +154,7 @@ class LiveCapture:
 
     def discard_pending(self) -> int:
         """Drop audio captured so far (half duplex: never an answer from our own speech)."""
+        self.acknowledged = self.wakes  # listening now: a wake word said before is moot
         self._discarded_before = time.monotonic()
         dropped = 0
         while True:

@@ -78,15 +78,26 @@ class ServeSink:
         self.first_sound_s = 0.0  # time.monotonic() when the last play started sounding
 
     def play(self, chunk: AudioChunk) -> None:
-        """Play a sentence; SpeechInterrupted if the wake word cut it short."""
-        since = self._capture.wakes
+        """Play a sentence; SpeechInterrupted if the wake word cut it short.
+
+        A wake word heard since the assistant last listened counts, also one said while the
+        sentence was being synthesized: then it does not start speaking at all.
+        """
+        capture = self._capture
+        started = False
 
         def check() -> None:
-            self._capture.raise_if_stopping()
-            if self._capture.wakes != since:
-                delay_s = time.monotonic() - self._capture.last_wake_s
-                _LOGGER.info("stopped speaking %.0f ms after the wake word", delay_s * 1000)
+            nonlocal started
+            capture.raise_if_stopping()
+            if capture.wakes != capture.acknowledged:
+                capture.acknowledged = capture.wakes
+                delay_ms = (time.monotonic() - capture.last_wake_s) * 1000
+                if started:
+                    _LOGGER.info("stopped speaking %.0f ms after the wake word", delay_ms)
+                else:
+                    _LOGGER.info("did not start speaking: the wake word was heard")
                 raise SpeechInterrupted()
+            started = True
 
         self.interrupted = False
         try:
@@ -217,6 +228,7 @@ class Server:
     def _consult(self, grammars: Grammars, woke_s: float, answer: bool) -> bool:
         """Hold one consultation; True when the wake word cut its last words short."""
         self.consultations += 1
+        self.capture.acknowledged = self.capture.wakes  # the wake word that started this one
         session = SpokenConsultation(
             self.dialog,
             SilenceLimit(self.recognizer, self.settings.max_silent_turns),
