@@ -125,18 +125,23 @@ def test_devices_runs_with_no_network(tmp_path: Path, toecard: VirtualCard) -> N
     audit(tmp_path, unix_allowed=True)  # PortAudio's JACK host probes its server's socket
 
 
+def on_card_offline(args: list[str], card: VirtualCard, tmp_path: Path) -> subprocess.Popen[str]:
+    """A spoken command on the virtual card, in a network namespace, under the socket watch."""
+    command, env = offline(
+        [*toe_assistant(), *args, "--engine", "pocketsphinx",
+         "--input-device", card.device, "--output-device", card.device], tmp_path,
+        strace=False,  # strace would not pass the signal on
+    )  # fmt: skip
+    return subprocess.Popen(
+        command, env={**card.env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+
+
 @pytest.mark.realtime
 def test_listen_runs_with_no_network(tmp_path: Path, toecard: VirtualCard) -> None:
     """Up to the first question listened for, then Ctrl-C (strace would not pass it on)."""
-    command, env = offline(
-        [*toe_assistant(), "--debug", "listen", "--jsonl", "--engine", "pocketsphinx",
-         "--input-device", toecard.device, "--output-device", toecard.device], tmp_path,
-        strace=False,
-    )  # fmt: skip
-    process = subprocess.Popen(
-        command, env={**toecard.env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
+    process = on_card_offline(["--debug", "listen", "--jsonl"], toecard, tmp_path)
     assert process.stderr is not None
     for line in process.stderr:
         if "listening for" in line:
@@ -152,15 +157,7 @@ def test_serve_runs_with_no_network(tmp_path: Path, toecard: VirtualCard) -> Non
     """Woken, a consultation stopped at its first question, then SIGTERM: exit 0."""
     from tests.speech import utterance
 
-    command, env = offline(
-        [*toe_assistant(), "serve", "--verbose", "--engine", "pocketsphinx",
-         "--input-device", toecard.device, "--output-device", toecard.device], tmp_path,
-        strace=False,
-    )  # fmt: skip
-    process = subprocess.Popen(
-        command, env={**toecard.env, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-        text=True,
-    )  # fmt: skip
+    process = on_card_offline(["serve", "--verbose"], toecard, tmp_path)
     assert process.stderr is not None
     said = {"waiting for the wake word": "okay nabu", "listening for weakness": "stop"}
     for line in process.stderr:
