@@ -37,13 +37,14 @@ write_wav(out, concat(got))
 PLAY = """
 import sys
 from voice.audio import read_wav
-from voice.devices import DeviceSink
+from voice.speaker import DeviceSink
 DeviceSink(sys.argv[1]).play(read_wav(sys.argv[2]))
 """
 
 ERROR_LINE = """
 import sys
-from voice.devices import DeviceSink, DeviceSource
+from voice.devices import DeviceSource
+from voice.speaker import DeviceSink
 from voice.errors import AudioError
 kind, spec = sys.argv[1], sys.argv[2]
 try:

@@ -1,7 +1,7 @@
 """The pieces of `serve` in process: the interruptible sink, the silence limit, a cut-off turn.
 
 The speaker is an honest fake at the Player seam that "plays" 50 ms blocks and calls the
-sink's check before each, as voice.devices.DeviceSink does; the real speaker goes through
+sink's check before each, as voice.speaker.DeviceSink does; the real speaker goes through
 the virtual card in test_serve.py.
 """
 

@@ -1,4 +1,7 @@
-"""Microphones and speakers through sounddevice (PortAudio): device lookup, source and sink."""
+"""Microphones through sounddevice (PortAudio): the device list, lookup, and the source.
+
+Speakers are in voice/speaker.py.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +10,14 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import Any, Literal
 
 import numpy as np
 
-from voice.audio import AudioChunk, resample
+from voice.audio import AudioChunk
 from voice.errors import AudioError
 
 _LOGGER = logging.getLogger(__name__)
@@ -27,12 +30,7 @@ DEFAULT_BLOCK_S = 0.1
 DEFAULT_QUEUE_S = 10.0  # audio kept while the consumer lags; older blocks are dropped beyond it
 DEFAULT_STALL_S = 5.0  # no audio for this long from an open stream: the device went away
 CLOSE_TIMEOUT_S = 2.0  # how long closing a microphone may take before we stop waiting
-PLAY_BLOCK_S = 0.05  # playback is written in blocks this long, checking between them
-# Playback is kept at most this far ahead of the clock: a stop drops no more than this much
-# queued sound, whatever buffer the device or sound server keeps (the virtual test card,
-# with no clock at all, would otherwise take a whole sentence at once).
-PLAY_LEAD_S = 0.1
-_LIST_HINT = "run `toe-assistant devices` to list them"
+LIST_HINT = "run `toe-assistant devices` to list them"
 
 
 @dataclass(frozen=True)
@@ -59,7 +57,7 @@ class DeviceInfo:
 
 def list_devices() -> list[DeviceInfo]:
     """Every input and output device PortAudio sees."""
-    sd = _sounddevice()
+    sd = portaudio()
     default_in, default_out = _default_index(sd, "input"), _default_index(sd, "output")
     hostapis = sd.query_hostapis()
     return [
@@ -85,20 +83,18 @@ def find_device(spec: DeviceSpec, kind: Kind) -> DeviceInfo:
         for device in devices:
             if device.is_default(kind):
                 return device
-        raise AudioError(
-            f"there is no default {kind} device; choose one with {flag} ({_LIST_HINT})"
-        )
+        raise AudioError(f"there is no default {kind} device; choose one with {flag} ({LIST_HINT})")
     if isinstance(spec, int) or spec.strip().isdigit():
         index = int(spec)
         for device in devices:
             if device.index == index:
                 return device
-        raise AudioError(f"no {kind} device has index {index}; {_LIST_HINT}")
+        raise AudioError(f"no {kind} device has index {index}; {LIST_HINT}")
     key = spec.strip().lower()
     exact = [d for d in devices if d.name.lower() == key]
     found = exact or [d for d in devices if key in d.name.lower()]
     if not found:
-        raise AudioError(f"no {kind} device matches {spec!r}; {_LIST_HINT}")
+        raise AudioError(f"no {kind} device matches {spec!r}; {LIST_HINT}")
     if len(found) > 1:
         names = ", ".join(f"{d.index}: {d.name}" for d in found)
         raise AudioError(f"{spec!r} matches several {kind} devices ({names}); pass {flag} INDEX")
@@ -134,7 +130,7 @@ class DeviceSource:
 
     def __enter__(self) -> DeviceSource:
         """Open and start the input stream."""
-        sd = _sounddevice()
+        sd = portaudio()
         started = time.perf_counter()
         try:
             self._stream = sd.InputStream(
@@ -151,7 +147,7 @@ class DeviceSource:
             self._close()
             raise AudioError(
                 f"cannot open input device {self.device.index} ({self.device.name}): {err}; "
-                f"is it plugged in and free? {_LIST_HINT}"
+                f"is it plugged in and free? {LIST_HINT}"
             ) from err
         self.open_latency_s = time.perf_counter() - started
         _LOGGER.debug(
@@ -228,7 +224,7 @@ class DeviceSource:
     def _gone(self, what: str) -> AudioError:
         return AudioError(
             f"input device {self.device.index} ({self.device.name}) {what}; "
-            f"check the microphone is connected, then restart ({_LIST_HINT})"
+            f"check the microphone is connected, then restart ({LIST_HINT})"
         )
 
     def _close(self) -> None:
@@ -245,7 +241,7 @@ class DeviceSource:
             _LOGGER.warning("the input device did not close within %.1f s", self._close_timeout_s)
             # PortAudio's exit handler (Pa_Terminate) would wait on the same stuck thread and
             # hang the process at exit: leave the library to the operating system instead.
-            atexit.unregister(_sounddevice()._exit_handler)
+            atexit.unregister(portaudio()._exit_handler)
 
 
 def _abort_and_close(stream: Any) -> None:
@@ -256,67 +252,7 @@ def _abort_and_close(stream: Any) -> None:
         _LOGGER.debug("closing input stream: %s", err)
 
 
-class DeviceSink:
-    """An AudioSink to a speaker: resamples to the device rate, plays in small blocks."""
-
-    def __init__(
-        self, device: DeviceSpec = None, block_s: float = PLAY_BLOCK_S, lead_s: float = PLAY_LEAD_S
-    ) -> None:
-        """Pick the device now, so a bad name fails before anything is said."""
-        self.device = find_device(device, "output")
-        self.rate_hz = self.device.default_rate_hz
-        self._block_frames = max(1, round(block_s * self.rate_hz))
-        self._lead_s = lead_s
-
-    def play(self, chunk: AudioChunk, check: Callable[[], None] | None = None) -> None:
-        """Play the chunk and return when the device has played it.
-
-        ``check`` runs before each block; an exception from it stops the sound at once
-        (what is queued is dropped) and propagates, e.g. when the person interrupts.
-        """
-        samples = resample(chunk, self.rate_hz).samples.astype(np.int16, copy=False)
-        if len(samples) == 0:
-            return
-        sd = _sounddevice()
-        try:
-            stream = sd.OutputStream(
-                samplerate=self.rate_hz, device=self.device.index, channels=1, dtype="int16"
-            )
-        except (sd.PortAudioError, ValueError) as err:
-            raise self._failed(err) from err
-        try:
-            self._write(stream, samples.reshape(-1, 1), check)
-        except (sd.PortAudioError, ValueError) as err:
-            stream.abort()
-            raise self._failed(err) from err
-        except BaseException:
-            stream.abort()  # drop what is queued: silence now, not after the buffer drains
-            raise
-        finally:
-            stream.close()
-
-    def _write(self, stream: Any, frames: np.ndarray, check: Callable[[], None] | None) -> None:
-        stream.start()
-        started = time.monotonic()
-        for start in range(0, len(frames), self._block_frames):
-            if check is not None:
-                check()
-            ahead_s = start / self.rate_hz - (time.monotonic() - started)
-            if ahead_s > self._lead_s:
-                time.sleep(ahead_s - self._lead_s)
-                if check is not None:
-                    check()
-            stream.write(frames[start : start + self._block_frames])
-        stream.stop()  # returns once every buffer has played
-
-    def _failed(self, err: Exception) -> AudioError:
-        return AudioError(
-            f"cannot play on output device {self.device.index} ({self.device.name}): {err}; "
-            f"check the speaker is connected ({_LIST_HINT})"
-        )
-
-
-def _sounddevice() -> ModuleType:
+def portaudio() -> ModuleType:
     """sounddevice, or an AudioError when PortAudio is not installed."""
     try:
         import sounddevice
@@ -342,6 +278,6 @@ def rescan_devices() -> None:
     PortAudio reads the device list once; re-initialising it closes every stream, so call it
     only with none open.
     """
-    sd = _sounddevice()
+    sd = portaudio()
     sd._terminate()
     sd._initialize()

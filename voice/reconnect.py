@@ -15,8 +15,9 @@ from types import TracebackType
 from typing import TypeVar
 
 from voice.audio import AudioChunk
-from voice.devices import DeviceSink, DeviceSource, DeviceSpec, rescan_devices
+from voice.devices import DeviceSource, DeviceSpec, rescan_devices
 from voice.errors import AudioError
+from voice.speaker import DeviceSink
 
 _LOGGER = logging.getLogger(__name__)
 _Device = TypeVar("_Device")

@@ -49,7 +49,7 @@ class ServeSettings:
 
 
 class Player(Protocol):
-    """A speaker that can be stopped between blocks (voice.devices.DeviceSink)."""
+    """A speaker that can be stopped between blocks (voice.speaker.DeviceSink)."""
 
     def play(self, chunk: AudioChunk, check: Callable[[], None] | None = None) -> None: ...
 

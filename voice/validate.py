@@ -14,7 +14,6 @@ from pathlib import Path
 
 from voice.content import (
     SOURCE_FILE,
-    AnswerValue,
     Condition,
     Consultation,
     Dialog,
@@ -31,14 +30,10 @@ from voice.intents import (
     DURATION_INTENT,
     SIGN_INTENTS,
 )
+from voice.paths import find_cycle, unreached
 from voice.rules import (
     DECIDE,
     UNSURE,
-    PathLimit,
-    decide,
-    next_question,
-    possible_answers,
-    walk,
 )
 from voice.wording import TemplateError, fields
 
@@ -52,7 +47,6 @@ REQUIRED_INTENTS = (
 # A quote must say something: "", "..." or "a" would be "found" in any source.
 MIN_QUOTE_WORDS = 6
 MIN_FRAGMENT_WORDS = 2
-SEARCH_PATHS = 20_000  # when the aimed walks miss an outcome, how far to look for it
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 # The placeholders the engine fills in, by where the text is spoken.
 _SAY_FIELDS = {
@@ -81,7 +75,7 @@ def problems(dialog: Dialog) -> Iterator[str]:
     yield from _source_problems(dialog)
     yield from _template_problems(consultation)
     if not structural:  # following the transitions needs them sound
-        yield from _reach_problems(consultation)
+        yield from unreached(consultation)
 
 
 def _reference_problems(consultation: Consultation) -> Iterator[str]:
@@ -131,35 +125,6 @@ def _cycle_problems(consultation: Consultation) -> Iterator[str]:
     cycle = find_cycle(consultation)
     if cycle:
         yield f"a path never ends: {' -> '.join(cycle)}"
-
-
-def find_cycle(consultation: Consultation) -> list[str]:
-    """A loop in the transitions, as the states on it; empty when every path ends.
-
-    Iterative depth-first search: a dialog with thousands of questions in a row must not
-    exhaust Python's recursion limit.
-    """
-    edges = {name: [b.goto for b in q.branches()] for name, q in consultation.questions.items()}
-    done: set[str] = set()
-    for root in [consultation.start, *edges]:
-        if root in done or root not in edges:
-            continue
-        path, on_path = [root], {root}
-        pending: list[Iterator[str]] = [iter(edges[root])]
-        while pending:
-            target = next(pending[-1], None)
-            if target is None:  # every way on from the last state ends: it is done
-                finished = path.pop()
-                on_path.discard(finished)
-                done.add(finished)
-                pending.pop()
-            elif target in on_path:
-                return [*path[path.index(target) :], target]
-            elif target not in done and target in edges:
-                path.append(target)
-                on_path.add(target)
-                pending.append(iter(edges[target]))
-    return []
 
 
 def _intent_problems(dialog: Dialog) -> Iterator[str]:
@@ -261,62 +226,6 @@ def _unknown_fields(where: str, text: str, allowed: set[str]) -> Iterator[str]:
         return
     for name in sorted(names - allowed):
         yield f"{where}: unknown placeholder {{{name}}}"
-
-
-def _reach_problems(consultation: Consultation) -> Iterator[str]:
-    reached = {decide(consultation, answers).outcome for answers in witnesses(consultation)}
-    missing = [outcome for outcome in consultation.outcomes if outcome not in reached]
-    if not missing:
-        return
-    # The aimed walks missed one: look further, but only so far.
-    searched = "every path"
-    try:
-        for _, decision in walk(consultation, limit=SEARCH_PATHS):
-            reached.add(decision.outcome)
-    except PathLimit:
-        searched = f"the first {SEARCH_PATHS} paths"
-    for outcome in missing:
-        if outcome not in reached:
-            yield f"outcome {outcome!r} is reached by no path (searched {searched})"
-
-
-def witnesses(consultation: Consultation) -> Iterator[dict[str, AnswerValue]]:
-    """One way through the dialog for each rule (aiming at it) and one for no rule at all.
-
-    Each walks the transitions once, answering each question asked with the answer that keeps
-    the advice least urgent, except where the aimed-at rule needs a particular answer: about
-    rules x questions x answers steps, instead of every path (3^18 for 18 yes/no questions).
-    """
-    yield _walk_towards(consultation, {})
-    for rule in consultation.rules:
-        yield _walk_towards(consultation, rule.when)
-
-
-def _walk_towards(consultation: Consultation, aim: Condition) -> dict[str, AnswerValue]:
-    answers: dict[str, AnswerValue] = {}
-    for _ in range(len(consultation.questions)):
-        question = next_question(consultation, answers)
-        if question is None:
-            break
-        every = possible_answers(consultation, question)
-        options = [v for v in every if _fits(aim, question, v)] or list(every)
-        answers[question] = min(options, key=lambda v: _urgency(consultation, answers, question, v))
-    return answers
-
-
-def _urgency(
-    consultation: Consultation, answers: dict[str, AnswerValue], question: str, value: AnswerValue
-) -> int:
-    return consultation.urgency(decide(consultation, {**answers, question: value}).outcome)
-
-
-def _fits(aim: Condition, question: str, value: AnswerValue) -> bool:
-    test = aim.get(question)
-    if test is None:
-        return True
-    if isinstance(test, DurationTest):
-        return isinstance(value, float) and value >= test.min_days
-    return value in test
 
 
 def _squash(text: str) -> str:

@@ -21,8 +21,9 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Speak each question, listen for each answer, give the advice."""
-    from voice.devices import DeviceSink, DeviceSource
+    from voice.devices import DeviceSource
     from voice.listeners import MicrophoneListener
+    from voice.speaker import DeviceSink
 
     setup = spoken_setup(args)
     sink = DeviceSink(device(args.output_device))
