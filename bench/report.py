@@ -1,0 +1,244 @@
+"""Aggregate the runs into bench/results/latest.md (tables) and latest.json (the figures)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import platform
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.score import OUTCOMES, REJECTED, RIGHT, UNSAFE, WRONG, meaning_right, turn_outcome
+from bench.voices import EN_ACCENTS, FLITE, VARIANTS
+
+LOCALE_NAMES = {"en": "English", "ko": "Korean"}
+
+
+def summarize(report: dict[str, Any]) -> dict[str, Any]:
+    """Per locale, system, set and condition: outcomes, confidence separation, latency."""
+    clips = {c["id"]: c for c in report["clips"]}
+    out: dict[str, Any] = {}
+    for run in report["systems"]:
+        threshold = run["confirm_below"]
+        key = f"{run['locale']}|{run['name']}"
+        rows: dict[str, dict[str, Any]] = {}
+        groups: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
+        for result in run["results"]:
+            clip = clips[result["clip"]]
+            result["confirm_below"] = threshold
+            groups.setdefault((clip["set"], result["condition"]), []).append((clip, result))
+            if result["condition"] != "quiet":
+                groups.setdefault((clip["set"], "all noisy"), []).append((clip, result))
+        for (which, condition), items in groups.items():
+            rows[f"{which}|{condition}"] = _row(items, threshold)
+        out[key] = {
+            "locale": run["locale"],
+            "system": run["name"],
+            "peak_rss_mb": run["peak_rss_mb"],
+            "wall_s": run["wall_s"],
+            "confirm_below": threshold,
+            "rows": rows,
+            "latency": _latency([r for _, r in _all(groups)]),
+            "errors": _errors(groups),
+        }
+    return out
+
+
+def _all(groups: dict[tuple[str, str], list[tuple[dict, dict]]]) -> Iterable[tuple[dict, dict]]:
+    for (_, condition), items in groups.items():
+        if condition != "all noisy":
+            yield from items
+
+
+def _row(items: list[tuple[dict, dict]], threshold: float) -> dict[str, Any]:
+    counts = Counter(turn_outcome(c["asked"], c["label"], r) for c, r in items)
+    right_conf, wrong_conf = [], []
+    for clip, result in items:
+        verdict = meaning_right(clip["asked"], clip["label"], result)
+        if verdict is None:
+            continue
+        (right_conf if verdict else wrong_conf).append(result.get("confidence") or 0.0)
+    return {
+        "n": len(items),
+        **{k: counts.get(k, 0) for k in OUTCOMES},
+        "meanings_right": len(right_conf),
+        "meanings_wrong": len(wrong_conf),
+        "wrong_caught": sum(c < threshold for c in wrong_conf),
+        "right_confirmed": sum(c < threshold for c in right_conf),
+    }
+
+
+def _latency(results: list[dict]) -> dict[str, float | None]:
+    heard = [r for r in results if r.get("text")]
+    if not heard:
+        return {"p50_s": None, "p95_s": None}
+    endpoint = np.array([r["taken_s"] - r["speech_end_s"] for r in heard])
+    compute = np.array([r["compute_s"] for r in heard])
+    reply = np.array([r["reply_s"] for r in heard])
+    total = endpoint + compute + reply
+    return {
+        "n": len(heard),
+        "p50_s": float(np.percentile(total, 50)),
+        "p95_s": float(np.percentile(total, 95)),
+        "endpoint_p50_s": float(np.percentile(endpoint, 50)),
+        "compute_p50_s": float(np.percentile(compute, 50)),
+        "reply_p50_s": float(np.percentile(reply, 50)),
+    }
+
+
+def _errors(groups: dict[tuple[str, str], list[tuple[dict, dict]]]) -> list[dict[str, Any]]:
+    errors = []
+    for (which, condition), items in groups.items():
+        if condition == "all noisy":
+            continue
+        for clip, result in items:
+            outcome = turn_outcome(clip["asked"], clip["label"], result)
+            if outcome in (UNSAFE, WRONG):
+                errors.append(
+                    {
+                        "set": which, "condition": condition, "outcome": outcome,
+                        "asked": clip["asked"], "said": clip["text"], "means": clip["label"],
+                        "heard": result.get("text"), "confidence": result.get("confidence"),
+                        "recorded": result.get("recorded"), "voice": clip["voice"],
+                    }
+                )  # fmt: skip
+    return errors
+
+
+def write_report(report: dict[str, Any], md_path: Path, json_path: Path) -> None:
+    """Write the markdown tables and the JSON figures."""
+    summary = summarize(report)
+    meta = {
+        "command": report["command"],
+        "date": datetime.date.today().isoformat(),
+        "machine": f"{platform.machine()}, {platform.python_implementation()} "
+        f"{platform.python_version()}",
+        "wall_min": round(report["wall_s"] / 60, 1),
+        "conditions": report["conditions"],
+        "renders": report["renders"],
+        "clips": dict(Counter(f"{c['locale']}|{c['set']}" for c in report["clips"])),
+    }
+    json_path.write_text(json.dumps({"meta": meta, "systems": summary}, indent=1, default=str))
+    md_path.write_text(markdown(meta, summary), encoding="utf-8")
+
+
+def _pct(part: int, whole: int) -> str:
+    return "-" if whole == 0 else f"{100 * part / whole:.0f}%"
+
+
+def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
+    """The tables a reader needs: per answer, confidence separation, latency, memory, errors."""
+    lines = [
+        "# Benchmark results",
+        "",
+        f"`{meta['command']}` on {meta['date']} ({meta['machine']}), {meta['wall_min']} min.",
+        f"Clips (locale|set): {meta['clips']}; renders per answer: {meta['renders']}.",
+        "",
+        "Test voices (never tuned on): espeak-ng accents "
+        f"{', '.join(EN_ACCENTS['test'])} with variants {', '.join(VARIANTS['test'])}; "
+        f"flite {', '.join(FLITE['test'])}; Korean: espeak-ng ko with the test variants. "
+        "Test phrasings: the `test` lists of bench/data/answers_*.yaml.",
+        "",
+        "Per answer, from what the dialog recorded: **right**; **rejected** (asked again or "
+        "confirmed first); **unsafe** (a more reassuring answer than the person gave was "
+        "recorded, or it stopped without advice). Wrong-but-safe is the rest.",
+    ]
+    for locale in ("en", "ko"):
+        runs = [s for s in summary.values() if s["locale"] == locale]
+        if not runs:
+            continue
+        for which in ("test", "tune"):
+            conditions = [
+                c for c in [*meta["conditions"], "all noisy"]
+                if any(f"{which}|{c}" in r["rows"] for r in runs)
+            ]  # fmt: skip
+            if not conditions:
+                continue
+            lines += ["", f"## {LOCALE_NAMES[locale]}, {which} set", ""]
+            lines += _outcome_table(runs, which, conditions)
+            lines += ["", "Confidence separation at the confirm threshold: share of wrong "
+                      "meanings caught (confirmed or asked again), share of right ones "
+                      "confirmed (n wrong / n right).", ""]  # fmt: skip
+            lines += _separation_table(runs, which, conditions)
+        lines += ["", f"## {LOCALE_NAMES[locale]}: reply latency and memory", ""]
+        lines += [
+            "From the end of the answer to the reply's first sample: endpoint wait (audio), "
+            "decoding after the last block, then the dialog and the reply's audio.",
+            "",
+            "| system | p50 | p95 | endpoint p50 | decode p50 | reply p50 | peak RSS |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for run in runs:
+            lat = run["latency"]
+            if lat.get("p50_s") is None:
+                continue
+            lines.append(
+                f"| {run['system']} | {1000 * lat['p50_s']:.0f} ms | {1000 * lat['p95_s']:.0f} ms "
+                f"| {1000 * lat['endpoint_p50_s']:.0f} ms | {1000 * lat['compute_p50_s']:.0f} ms "
+                f"| {1000 * lat['reply_p50_s']:.0f} ms | {run['peak_rss_mb']:.0f} MB |"
+            )
+        lines += _unsafe_list(runs)
+    return "\n".join(lines) + "\n"
+
+
+def _outcome_table(runs: list[dict], which: str, conditions: list[str]) -> list[str]:
+    head = "| condition | " + " | ".join(r["system"] for r in runs) + " |"
+    lines = ["Right / rejected / unsafe (count):", "", head]
+    lines.append("|---|" + "---|" * len(runs))
+    for condition in conditions:
+        cells = []
+        for run in runs:
+            row = run["rows"].get(f"{which}|{condition}")
+            if row is None:
+                cells.append("-")
+                continue
+            n = row["n"]
+            cells.append(
+                f"{_pct(row[RIGHT], n)} / {_pct(row[REJECTED], n)} / {row[UNSAFE]}"
+            )
+        lines.append(f"| {condition} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _separation_table(runs: list[dict], which: str, conditions: list[str]) -> list[str]:
+    runs = [r for r in runs if r["system"] not in ("single grammar", "open+hassil")]
+    lines = ["| condition | " + " | ".join(r["system"] for r in runs) + " |"]
+    lines.append("|---|" + "---|" * len(runs))
+    for condition in conditions:
+        cells = []
+        for run in runs:
+            row = run["rows"].get(f"{which}|{condition}")
+            if row is None:
+                cells.append("-")
+                continue
+            caught = _pct(row["wrong_caught"], row["meanings_wrong"])
+            confirmed = _pct(row["right_confirmed"], row["meanings_right"])
+            cells.append(
+                f"{caught} caught, {confirmed} confirmed "
+                f"({row['meanings_wrong']}/{row['meanings_right']})"
+            )
+        lines.append(f"| {condition} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _unsafe_list(runs: list[dict]) -> list[str]:
+    lines = ["", "Unsafe answers on the test set:", ""]
+    count = 0
+    for run in runs:
+        for error in run["errors"]:
+            if error["outcome"] != UNSAFE or error["set"] != "test":
+                continue
+            count += 1
+            conf = error["confidence"]
+            lines.append(
+                f"- {run['system']}, {error['condition']}, {error['asked']}: "
+                f"\"{error['said']}\" ({error['means']}) heard \"{error['heard']}\""
+                f"{'' if conf is None else f' at {conf:.2f}'}, recorded {error['recorded']}"
+            )
+    if count == 0:
+        lines.append("- none")
+    return lines
