@@ -59,3 +59,22 @@ def fit(report: dict[str, Any]) -> dict[str, Any]:
         "n_wrong": int(len(wrong)),
         "right_confirmed": float(np.mean(good <= threshold)) if len(good) else None,
     }
+
+
+def main() -> int:
+    """`python -m bench.fit RUN_DIR [SYSTEM]`: fit on a run's saved decodes."""
+    import json
+    import sys
+    from pathlib import Path
+
+    run_dir = Path(sys.argv[1])
+    system = sys.argv[2] if len(sys.argv) > 2 else "en-toe"
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    lines = (run_dir / f"{system}.jsonl").read_text(encoding="utf-8").splitlines()
+    report = {"clips": manifest["clips"], "systems": [{"results": [json.loads(x) for x in lines]}]}
+    print(json.dumps(fit(report), indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -55,20 +55,27 @@ def _all(groups: dict[tuple[str, str], list[tuple[dict, dict]]]) -> Iterable[tup
 
 
 def _row(items: list[tuple[dict, dict]], threshold: float) -> dict[str, Any]:
-    counts = Counter(turn_outcome(c["asked"], c["label"], r) for c, r in items)
-    right_conf, wrong_conf = [], []
-    for clip, result in items:
+    outcomes = [turn_outcome(c["asked"], c["label"], r) for c, r in items]
+    counts = Counter(outcomes)
+    wrong = right = caught = confirmed = 0
+    for (clip, result), outcome in zip(items, outcomes, strict=True):
         verdict = meaning_right(clip["asked"], clip["label"], result)
         if verdict is None:
             continue
-        (right_conf if verdict else wrong_conf).append(result.get("confidence") or 0.0)
+        # caught: the dialog recorded nothing from a wrong hearing (confirmed or asked again)
+        if verdict:
+            right += 1
+            confirmed += outcome == REJECTED
+        else:
+            wrong += 1
+            caught += outcome == REJECTED
     return {
         "n": len(items),
         **{k: counts.get(k, 0) for k in OUTCOMES},
-        "meanings_right": len(right_conf),
-        "meanings_wrong": len(wrong_conf),
-        "wrong_caught": sum(c < threshold for c in wrong_conf),
-        "right_confirmed": sum(c < threshold for c in right_conf),
+        "meanings_right": right,
+        "meanings_wrong": wrong,
+        "wrong_caught": caught,
+        "right_confirmed": confirmed,
     }
 
 
@@ -160,9 +167,10 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
                 continue
             lines += ["", f"## {LOCALE_NAMES[locale]}, {which} set", ""]
             lines += _outcome_table(runs, which, conditions)
-            lines += ["", "Confidence separation at the confirm threshold: share of wrong "
-                      "meanings caught (confirmed or asked again), share of right ones "
-                      "confirmed (n wrong / n right).", ""]  # fmt: skip
+            lines += ["", "Confidence separation at the confirm threshold: of the turns heard "
+                      "with a wrong meaning, the share the dialog caught (confirmed or asked "
+                      "again, nothing recorded); of those heard right, the share it confirmed "
+                      "first (n wrong / n right).", ""]  # fmt: skip
             lines += _separation_table(runs, which, conditions)
         lines += ["", f"## {LOCALE_NAMES[locale]}: reply latency and memory", ""]
         lines += [

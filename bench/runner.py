@@ -81,7 +81,10 @@ class System:
         self.synthesizer = EspeakSynthesizer(TtsSettings(voice=self.dialog.consultation.voice))
         prepare = getattr(self.synthesizer, "prepare", None)
         if prepare is not None:  # a synthesizer with a prompt cache fills it before listening
-            prepare(self.dialog)
+            consultation = self.dialog.consultation
+            prompts = [q.prompt for q in consultation.questions.values()]
+            prompts += [q.reprompt for q in consultation.questions.values()]
+            prepare(prompts)
 
     def grammar(self, question: str) -> Any:
         return self.single if self.mode == "single" else self.grammars.get(question)

@@ -22,7 +22,9 @@ class Transcript:
     in_grammar: bool = True  # False when the engine heard speech it could not fit
 
 
-DEFAULT_END_SILENCE_S = 0.5  # trailing silence that ends a turn (pocketsphinx's endpointer)
+# Pause that ends a turn whose words could still become another answer ("no" ... "idea");
+# voice/asr/endpoint.py ends a settled phrase sooner and waits longer for a partial one.
+DEFAULT_END_SILENCE_S = 0.3
 DEFAULT_NO_SPEECH_TIMEOUT_S = 8.0  # nobody started speaking in this long: nothing was heard
 DEFAULT_MAX_UTTERANCE_S = 10.0  # a turn is cut here, e.g. a radio that never pauses
 ENGINES = ("auto", "vosk", "pocketsphinx")

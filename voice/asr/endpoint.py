@@ -75,7 +75,9 @@ class Listening:
         frame after noise suppression (if any)."""
         level = frame_db(np.frombuffer(frame, dtype="<i2"))
         self._all_levels.append(level)
-        if len(self._all_levels) >= FLOOR_MIN_FRAMES:
+        if len(self._all_levels) < FLOOR_MIN_FRAMES:
+            voiced = False  # no onset before the room's level is known (the pre-roll keeps it)
+        else:
             voiced = voiced and level >= self.floor_db() + ABOVE_FLOOR_DB
         if not self.started:
             self._recent.append((frame, clean, voiced, level))
@@ -101,6 +103,18 @@ class Listening:
             self.silent_s = 0.0
         else:
             self.silent_s += self.frame_s
+
+    def restart(self) -> None:
+        """That was no answer (nothing was heard in it): wait for the onset again."""
+        keep = round(PRE_ROLL_S / self.frame_s)
+        frames, clean = self.frames[-keep:], self.clean_frames[-keep:]
+        levels = self._all_levels[-len(frames) :] if frames else []
+        self._recent = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
+        self.started = False
+        self.waited_s += self.speech_s
+        self.frames, self.clean_frames, self._levels = [], [], []
+        self.silent_s = 0.0
+        self.voiced_frames = self.last_voiced = 0
 
     def floor_db(self) -> float:
         """The room's noise floor in this turn so far."""

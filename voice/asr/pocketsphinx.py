@@ -21,6 +21,7 @@ from typing import Any
 from voice.asr import RecognitionSettings, Transcript
 from voice.asr.endpoint import CHECK_S, Listening, silence_needed
 from voice.asr.evidence import Evidence, confidence
+from voice.asr.vad import Vad
 from voice.audio import AudioChunk
 from voice.errors import AudioError, ModelError
 from voice.grammar import (
@@ -36,12 +37,10 @@ from voice.grammar.endings import OFF, Endings, endings
 _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
-VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
 # Dither, reseeded for every utterance by reinit_feat: digital silence upsets the front end.
 DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
 _ALLPHONE = "_allphone"
 SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
-FRAME_S = 0.03  # VAD frame
 NBEST = 12  # hypotheses read for the margin to another meaning
 LOG_BASE = 1e-4  # ln(1.0001): pocketsphinx's log base
 
@@ -79,7 +78,6 @@ class PocketsphinxRecognizer:
         import pocketsphinx  # only this module needs the engine
 
         self._settings = settings or RecognitionSettings()
-        self._ps = pocketsphinx
         folder = model_path or Path(pocketsphinx.get_model_path("en-us"))
         model_dir = _acoustic_model(folder)
         dictionary = next(iter(sorted(folder.glob("*.dict"))), folder / "(no *.dict)")
@@ -159,9 +157,9 @@ class PocketsphinxRecognizer:
         self.prepare(grammar)
         search = self._searches[grammar.name]
         settings = self._settings
-        vad = self._ps.Vad(VAD_MODE, RATE_HZ, FRAME_S)
+        vad = Vad.create(RATE_HZ)
         frame_bytes = vad.frame_bytes
-        listening = Listening(vad.frame_length, settings)
+        listening = Listening(vad.frame_s, settings)
         # A fresh suppressor per turn (it adapts to the room), fed from the turn's start.
         denoiser = Denoiser(enabled=settings.denoise is not False)
         decoded: _Decoded | None = None
@@ -184,7 +182,10 @@ class PocketsphinxRecognizer:
                     decoded = self._decode(search, listening)
                     decoded_at = listening.voiced_frames
                 needed = silence_needed(decoded.ending, settings)
-                if listening.too_long or listening.silent_s >= needed:
+                if not decoded.evidence.heard_words and listening.silent_s >= needed:
+                    listening.restart()  # noise that set off the onset: listen on
+                    decoded, decoded_at = None, -1
+                elif listening.too_long or listening.silent_s >= needed:
                     return self._transcript(decoded, grammar)
         if not listening.started:
             return None
@@ -242,10 +243,6 @@ class PocketsphinxRecognizer:
             frames=frames,
             phone_agreement=phone_agreement(phones, expected),
             phone_score=_log_score(phone_hyp.score) if phone_hyp is not None else None,
-            heard_phones=len(phones),
-            expected_phones=len(expected),
-            voiced_s=listening.voiced_frames * listening.frame_s,
-            snr_db=listening.snr_db(),
             other_agrees=other_words[: len(kept)] == kept and bool(kept),
         )
         return _Decoded(kept, complete, ending, evidence)
