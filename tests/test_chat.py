@@ -41,7 +41,7 @@ def person(signs: dict[str, str], duration: tuple) -> dict[str, str]:
     """What a person with these signs says to each question."""
     spoken, _, remedies = duration
     return {**{q: SAY[a] for q, a in signs.items()}, "duration": spoken,
-            "remedies_helped": remedies or "yes"}  # fmt: skip
+            "remedies_helped": remedies or "yes", "readback": "yes"}  # fmt: skip
 
 
 def assert_follows_the_rules(run: ChatRun, signs: dict[str, str], duration: tuple) -> None:
@@ -53,6 +53,8 @@ def assert_follows_the_rules(run: ChatRun, signs: dict[str, str], duration: tupl
     assert result["answers"]["duration"] == days
     matters = expected_outcome(signs, days, "yes") != expected_outcome(signs, days, "no")
     assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
+    # self-care only after the answers were read back and confirmed
+    assert ("readback" in run.asked) == (result["outcome"] == "self_care")
 
 
 @pytest.mark.parametrize(
@@ -91,7 +93,7 @@ def test_every_outcome_says_why_and_that_it_is_not_a_diagnosis() -> None:
     assert promptly.result["outcome"] == "see_provider_promptly"
     assert "spread" in promptly.said().lower().split("promptly", 1)[1]
     assert "not a diagnosis" in promptly.said()
-    self_care = converse({"*": "no", "duration": "since yesterday"})
+    self_care = converse({"*": "no", "duration": "since yesterday", "readback": "yes"})
     assert self_care.result["outcome"] == "self_care"
     text = self_care.said().lower()
     for step in ("stretch", "massage", "water", "shoes", "coffee", "nicotine"):
@@ -100,11 +102,13 @@ def test_every_outcome_says_why_and_that_it_is_not_a_diagnosis() -> None:
 
 
 def test_remedies_are_asked_only_when_they_matter() -> None:
-    short = converse({"*": "no", "duration": "since yesterday"})
+    short = converse({"*": "no", "duration": "since yesterday", "readback": "yes"})
     assert "remedies_helped" not in short.asked
     weak_long = converse({"*": "no", "weakness": "yes", "duration": "three weeks"})
     assert "remedies_helped" not in weak_long.asked
-    long_quiet = converse({"*": "no", "duration": "three weeks", "remedies_helped": "yes it did"})
+    long_quiet = converse(
+        {"*": "no", "duration": "three weeks", "remedies_helped": "yes it did", "readback": "yes"}
+    )
     assert "remedies_helped" in long_quiet.asked
     assert long_quiet.result["outcome"] == "self_care"
 

@@ -7,7 +7,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from voice.content import Dialog, load_dialog
-from voice.dialog import Conversation, Heard, Prompt, Result, Say
+from voice.dialog import Conversation
+from voice.events import Heard, Prompt, Result, Say
 from voice.rules import decide, walk
 
 WARNING_SIGNS = ("weakness", "numbness", "spreading", "skin_changes")

@@ -191,3 +191,67 @@ def test_corrections(understand: Understanding, text: str, answer: object) -> No
 @pytest.mark.parametrize("text", ["", "the weather is lovely", "purple monkey dishwasher", "42"])
 def test_unrelated_text_means_nothing(understand: Understanding, text: str) -> None:
     assert understand.parse(text) is None
+
+
+# Answers written the way people talk that were not understood before (issue 9), and the
+# kinds of answer they stand for: hedges, "it looks normal", "on and off", "a while",
+# "it didn't help", a sign after a "no".
+PLAIN_TALK = [
+    ("no I don't think so", "answer_no", "no", None),
+    ("I haven't noticed anything", "answer_no", "no", None),
+    ("nope, haven't seen anything like that", "answer_no", "no", None),
+    ("no it looks normal", "answer_no", "no", None),
+    ("everything looks fine", "answer_no", "no", None),
+    ("it didn't help", "answer_no", "no", None),
+    ("nothing I tried made a difference", "answer_no", "no", None),
+    ("no it's the same", "answer_no", "no", None),
+    ("pretty much the same", "answer_no", "no", None),
+    ("it helped a bit", "answer_yes", "yes", None),
+    ("yeah it's getting better", "answer_yes", "yes", None),
+    ("a while", "answer_unsure", "unsure", None),
+    ("for some time now", "answer_unsure", "unsure", None),
+    ("I can't remember exactly", "answer_unsure", "unsure", None),
+    ("it's a bit swollen", "report_sign", "yes", "skin_changes"),
+    ("no, my toe is swollen", "report_sign", "yes", "skin_changes"),
+    ("well my foot's a bit weak", "report_sign", "yes", "weakness"),
+]
+
+
+@pytest.mark.parametrize(("text", "intent", "answer", "sign"), PLAIN_TALK)
+def test_answers_as_people_say_them(
+    understand: Understanding, text: str, intent: str, answer: str, sign: str | None
+) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None, text
+    assert (meaning.intent, meaning.answer, meaning.sign) == (intent, answer, sign)
+
+
+BOUNDED = [
+    ("on and off for a month", 30.0, None),
+    ("more than three days", 3.0, "above"),
+    ("for more than two weeks", 14.0, "above"),
+    ("over a week", 7.0, "above"),
+    ("less than a week", 6.0, "below"),
+    ("almost a week", 6.0, "below"),
+    ("less than three days", 2.0, "below"),
+    ("not even a day", 0.5, "below"),
+]
+
+
+@pytest.mark.parametrize(("text", "days", "bound"), BOUNDED)
+def test_more_and_less_than_a_duration_keep_their_direction(
+    understand: Understanding, text: str, days: float, bound: str | None
+) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None, text
+    assert (meaning.intent, meaning.answer, meaning.bound) == ("answer_duration", days, bound)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("more", "answer_more"), ("longer than that", "answer_more"),
+     ("less", "answer_less"), ("not that long", "answer_less")],
+)  # fmt: skip
+def test_more_or_less_to_the_follow_up(understand: Understanding, text: str, intent: str) -> None:
+    meaning = understand.parse(text)
+    assert meaning is not None and meaning.intent == intent

@@ -17,6 +17,7 @@ from tests.test_chat import expected_outcome
 from voice.asr import RecognitionSettings, Recognizer, make_recognizer
 from voice.content import Dialog, load_dialog
 from voice.grammar import Grammar, build_grammar, phrase_count
+from voice.grammar.questions import Grammars
 from voice.intents import Meaning, Understanding, listening_intents
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
@@ -143,6 +144,24 @@ def test_commands(text: str, command: str) -> None:
     assert understood.command == command
 
 
+KOREAN_PLAIN_TALK = [
+    ("괜찮아 보여요", "answer_no", "no", None), ("정상이에요", "answer_no", "no", None),
+    ("똑같아요", "answer_no", "no", None), ("별다른 건 못 느꼈어요", "answer_no", "no", None),
+    ("한동안요", "answer_unsure", "unsure", None),
+    ("아니요 좀 부었어요", "report_sign", "yes", "skin_changes"),
+    ("일주일 넘었어요", "answer_duration", 7.0, None),
+    ("사흘 안 됐어요", "answer_duration", 2.0, None),
+    ("더 됐어요", "answer_more", None, None), ("안 됐어요", "answer_less", None, None),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "intent", "answer", "sign"), KOREAN_PLAIN_TALK)
+def test_answers_as_people_say_them(text: str, intent: str, answer: object, sign: str) -> None:
+    understood = meaning(text)
+    assert understood is not None, text
+    assert (understood.intent, understood.answer, understood.sign) == (intent, answer, sign)
+
+
 # --- the same consultation as English -----------------------------------------------------
 
 
@@ -187,6 +206,7 @@ def test_korean_outcome_follows_the_rules(signs: dict[str, str], duration: tuple
     answers = {q: SAY[a] for q, a in signs.items()}
     answers["duration"] = spoken
     answers["remedies_helped"] = SAY[remedies or "yes"]
+    answers["readback"] = SAY["yes"]
     run = converse(answers, "ko")
     assert run.exit_code == 0, run.stderr
     result = run.result
@@ -195,11 +215,13 @@ def test_korean_outcome_follows_the_rules(signs: dict[str, str], duration: tuple
     assert result["answers"]["duration"] == days
     matters = expected_outcome(signs, days, "yes") != expected_outcome(signs, days, "no")
     assert ("remedies_helped" in run.asked) == (days >= 3 and matters)
+    assert ("readback" in run.asked) == (result["outcome"] == "self_care")
     assert "진단이 아니에요" in run.said()
 
 
 def test_lang_selects_korean_without_locale() -> None:
-    run = chat({"*": "아니요", "duration": "어제부터"}, env={"LANG": "ko_KR.UTF-8", "LC_ALL": ""})
+    korean = {"*": "아니요", "duration": "어제부터", "readback": "네"}
+    run = chat(korean, env={"LANG": "ko_KR.UTF-8", "LC_ALL": ""})
     assert run.exit_code == 0, run.stderr
     assert run.result["outcome"] == "self_care"
     assert "새끼발가락" in run.said()
@@ -225,13 +247,8 @@ def test_korean_stop_and_volunteered_sign() -> None:
 
 
 def grammars() -> list[Grammar]:
-    found = []
-    for kind in ("yes_no", "duration"):
-        for confirming in (False, True):
-            name = f"{kind}{'_confirming' if confirming else ''}"
-            intents = listening_intents(kind, confirming)
-            found.append(build_grammar(dialog().intents, intents, name, language="ko"))
-    return found
+    """Every grammar the Korean consultation listens with."""
+    return Grammars(dialog()).all()
 
 
 @pytest.mark.parametrize("grammar", grammars(), ids=lambda g: g.name)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import cache
 
+import numpy as np
 import pytest
 
 from tests.scripted import ScriptedRecognizer, heard
+from voice.audio import AudioChunk
 from voice.content import Dialog, load_dialog
-from voice.dialog import Event, Heard, Prompt, Result
-from voice.listeners import PreparedAnswers
+from voice.events import Awaiting, Event, Heard, Prompt, Result
+from voice.listeners import PreparedAnswers, SimulatedPerson
 from voice.recording import Recording
 from voice.session import SpokenConsultation
 from voice.tts import EspeakSynthesizer
@@ -48,16 +50,16 @@ def consult(
 
 
 def test_each_question_is_asked_aloud_and_heard_with_its_own_grammar() -> None:
-    recognizer = ScriptedRecognizer.of([*NOS, "since yesterday"])
+    recognizer = ScriptedRecognizer.of([*NOS, "since yesterday", "yes"])
     result, events, sink, session = consult(recognizer)
     assert result.outcome == "self_care"
-    assert recognizer.grammars == ["yes_no"] * 4 + ["duration"]
+    assert recognizer.grammars == ["yes_no"] * 4 + ["duration", "readback"]
     assert [e.id for e in events if isinstance(e, Prompt)] == [
-        "weakness", "numbness", "spreading", "skin_changes", "duration",
+        "weakness", "numbness", "spreading", "skin_changes", "duration", "readback",
     ]  # fmt: skip
     assert sink.duration_s > 30  # every sentence was spoken, advice included
     assert [t.question for t in session.timings] == [
-        "weakness", "numbness", "spreading", "skin_changes", "duration",
+        "weakness", "numbness", "spreading", "skin_changes", "duration", "readback",
     ]  # fmt: skip
     assert all(0 <= t.recognize_s <= t.reply_ready_s for t in session.timings)
 
@@ -65,8 +67,8 @@ def test_each_question_is_asked_aloud_and_heard_with_its_own_grammar() -> None:
 def test_a_faint_answer_is_confirmed_with_a_grammar_that_takes_yes_and_no() -> None:
     recognizer = ScriptedRecognizer.of([*NOS, heard("since yesterday", 0.3), "yes", "yes"])
     result, events, _, _ = consult(recognizer)
-    assert recognizer.grammars[4:6] == ["duration", "duration_confirm"]
-    assert Prompt("duration", "Did you say 1 days?") in events
+    assert recognizer.grammars[4:7] == ["duration", "duration_confirm", "readback"]
+    assert Prompt("duration", "Did you say about a day?") in events
     assert result.answers["duration"] == 1
 
 
@@ -94,3 +96,40 @@ def test_stop_ends_the_spoken_consultation_without_advice(word: str) -> None:
     result, events, _, _ = consult(ScriptedRecognizer.of(["no", word]))
     assert result.outcome is None and result.ended == "stopped"
     assert not any(isinstance(e, Prompt) and e.id == "spreading" for e in events)
+
+
+# --- the simulated person answers confirmations and the readback truthfully ------------------
+
+# Each prepared sound is a flat level of its own, so the reply played can be told apart.
+WORDS = {w: AudioChunk(16_000, np.full(800, 1000 * (i + 1), dtype=np.int16))
+         for i, w in enumerate(("yes", "no", "more", "less", "unsure"))}  # fmt: skip
+ANSWER = AudioChunk(16_000, np.full(800, 9000, dtype=np.int16))
+
+
+def reply(person: SimulatedPerson, awaiting: Awaiting) -> str:
+    """Which prepared sound the person plays: one of WORDS, or "answer"."""
+    samples = np.concatenate([c.samples for c in person.audio_for(awaiting)])
+    level = np.median(samples[np.abs(samples) > 500])  # the sound, not the room tone
+    return next((w for w, a in WORDS.items() if abs(a.samples[0] - level) < 100), "answer")
+
+
+@pytest.mark.parametrize(
+    ("awaiting", "said"),
+    [
+        (Awaiting("weakness"), "answer"),
+        (Awaiting("weakness", "confirm", "no"), "yes"),
+        (Awaiting("weakness", "confirm", "yes"), "no"),
+        (Awaiting("duration", "confirm", 14.0), "yes"),
+        (Awaiting("duration", "confirm", 1.0), "no"),
+        (Awaiting("duration", "follow_up", limit=3.0), "more"),
+        (Awaiting("readback", "readback", answers={"weakness": "no", "duration": 14.0}), "yes"),
+        (Awaiting("readback", "readback", answers={"weakness": "yes"}), "no"),
+        (Awaiting("readback", "readback", answers={"numbness": "no"}), "yes"),  # not known
+        (Awaiting("numbness", "confirm", "no"), "answer"),  # no meaning known: says it again
+    ],
+)
+def test_the_simulated_person_says_yes_only_to_what_they_meant(
+    awaiting: Awaiting, said: str
+) -> None:
+    person = SimulatedPerson({"*": ANSWER}, {"weakness": "no", "duration": 14.0}, WORDS, 16_000)
+    assert reply(person, awaiting) == said

@@ -186,3 +186,31 @@ def test_korean_simulate_on_real_vosk(
 def test_simulate_with_denoising_still_reaches_the_outcome(tmp_path: Path) -> None:
     events = simulate(tmp_path, PEOPLE["see_provider"], "en-us", 10.0, "--denoise")
     assert result_of(events)["outcome"] == "see_provider"
+
+
+def test_a_person_who_meant_otherwise_denies_the_readback(tmp_path: Path) -> None:
+    """Said "no" to weakness but meant yes: the readback is denied, never self-care."""
+    people = PEOPLE["self_care"]
+    told = simulate(tmp_path, people, "en-us", None)
+    assert result_of(told)["outcome"] == "self_care"
+    meant = simulate(tmp_path, people, "en-us", None, "--means", "weakness=yes")
+    asked = [e["id"] for e in meant if e["type"] == "prompt"]
+    assert asked.count("readback") == 2
+    assert result_of(meant)["outcome"] != "self_care"
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["--means", "weakness=banana"], "is not an answer the dialog understands"),
+        (["--means", "toes=no"], "unknown question 'toes'"),
+        (["--reply", "maybe=yes"], "WORD is one of yes, no, more, less, unsure"),
+    ],
+)
+def test_simulate_bad_means_is_one_line(args: list[str], says: str) -> None:
+    done = subprocess.run(
+        [*toe_assistant(), "simulate", "--engine", "pocketsphinx", "--answer", "*=no", *args],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and says in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1

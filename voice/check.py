@@ -18,10 +18,22 @@ from voice.content import (
 )
 from voice.errors import DialogError
 from voice.files import read_text
-from voice.intents import ANSWER_INTENTS, COMMAND_INTENTS, DURATION_INTENT, SIGN_INTENTS
+from voice.intents import (
+    ANSWER_INTENTS,
+    BOUND_INTENTS,
+    COMMAND_INTENTS,
+    DURATION_INTENT,
+    SIGN_INTENTS,
+)
 from voice.rules import DECIDE, walk
 
-REQUIRED_INTENTS = (*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, *COMMAND_INTENTS)
+REQUIRED_INTENTS = (
+    *ANSWER_INTENTS,
+    DURATION_INTENT,
+    *BOUND_INTENTS,
+    *SIGN_INTENTS,
+    *COMMAND_INTENTS,
+)
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 
 
@@ -156,12 +168,29 @@ def _template_problems(consultation: Consultation) -> Iterator[str]:
         "noted": {"label"},
         "noted_not": {"label"},
         "confirm": {"answer"},
+        "readback": {"answers"},
     }
+    durations = {"weeks": {"weeks"}, "months": {"months"}}
     for key, value in say.model_dump().items():
+        if key == "durations":
+            for name, text in value.items():
+                fields = durations.get(name, {"days"})
+                yield from _unknown_fields(f"say.durations.{name}", text, fields)
+            continue
         texts = value.values() if isinstance(value, dict) else [value]
-        fields = {"days"} if key == "answer_words" else allowed.get(key, set())
         for text in texts:
-            yield from _unknown_fields(f"say.{key}", text, fields)
+            yield from _unknown_fields(f"say.{key}", text, allowed.get(key, set()))
+    needed = {"yes_no": {"yes", "no", "unsure"}, "duration": {"duration", "unsure"}}
+    for name, question in consultation.questions.items():
+        for missing in sorted(needed[question.kind] - set(question.readback)):
+            yield f"questions.{name}.readback: says nothing for the answer {missing!r}"
+        if question.follow_up is not None and question.kind != "duration":
+            yield f"questions.{name}.follow_up: only a duration question has a follow-up"
+        for answer, text in question.readback.items():
+            fields = {"duration"} if answer == "duration" else set()
+            yield from _unknown_fields(f"questions.{name}.readback.{answer}", text, fields)
+        if question.follow_up is not None:
+            yield from _unknown_fields(f"questions.{name}.follow_up", question.follow_up, set())
     for name, outcome in consultation.outcomes.items():
         for index, line in enumerate(outcome.say):
             yield from _unknown_fields(f"outcomes.{name}.say.{index}", line.text, {"reasons"})

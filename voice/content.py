@@ -54,6 +54,12 @@ class Question(_Strict):
     why: str
     source: str
     next: str | list[Branch]
+    # How the answer is read back before self-care: "yes" / "no" / "unsure", and for a
+    # duration "duration" (a template with {duration}) and "unsure".
+    readback: dict[str, str] = Field(min_length=1)
+    # Duration questions only: asked when the answer is "not sure", e.g. "More or less than
+    # three days?"; the answer is read against the rules' smallest duration threshold.
+    follow_up: str | None = None
 
     def branches(self) -> list[Branch]:
         """The transitions, a plain `next: X` being one unconditional branch."""
@@ -82,8 +88,27 @@ class Outcome(_Strict):
 
 
 class Settings(_Strict):
+    """How patient the engine is; every consultation ends within these bounds."""
+
     reprompts: int = Field(default=1, ge=0)
     give_up_after: int = Field(default=2, ge=1)
+    max_turns_per_question: int = Field(default=5, ge=2, le=20)
+    max_turns: int = Field(default=30, ge=5, le=200)
+    readback_rounds: int = Field(default=2, ge=1, le=5)
+
+
+class DurationWords(_Strict):
+    """How a duration is said back ({days}, {weeks}, {months} are numbers)."""
+
+    under_a_day: str
+    a_day: str
+    days: str
+    a_week: str
+    weeks: str
+    a_month: str
+    months: str
+    more_than: str
+    less_than: str
 
 
 class Phrases(_Strict):
@@ -98,6 +123,12 @@ class Phrases(_Strict):
     corrected: str
     confirm: str
     answer_words: dict[str, str]
+    durations: DurationWords
+    readback: str  # "So: {answers}. Is that right?"
+    readback_again: str
+    readback_failed: str
+    help_readback: str
+    turn_limit: str
     stopped: str
     give_up: str
     goodbye: str

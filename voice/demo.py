@@ -1,4 +1,4 @@
-"""The demo people: scripted answers per locale, from dialogs/<locale>/demo.yaml."""
+"""The simulated people: demo scenarios per locale and their own words, from demo.yaml."""
 
 from __future__ import annotations
 
@@ -11,10 +11,12 @@ from voice.files import load_yaml
 DEMO_FILE = "demo.yaml"
 
 
-class Scenario(BaseModel):
-    """One demo person: what they answer to each question, and how they sound."""
-
+class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Scenario(_Strict):
+    """One demo person: what they answer to each question, and how they sound."""
 
     description: str
     voice: str | None = None  # the person's TTS voice; a different one from the assistant's
@@ -22,17 +24,33 @@ class Scenario(BaseModel):
     answers: dict[str, str] = Field(min_length=1)
 
 
-class DemoFile(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+class PersonWords(_Strict):
+    """What a simulated person says to "Did you say ...?", the readback and the follow-up."""
 
+    yes: str
+    no: str
+    more: str
+    less: str
+    unsure: str
+
+    def as_dict(self) -> dict[str, str]:
+        return self.model_dump()
+
+
+class DemoFile(_Strict):
     default: str
     scenarios: dict[str, Scenario] = Field(min_length=1)
+    words: PersonWords
+
+
+def load_demo_file(dialog: Dialog) -> DemoFile:
+    """The dialog's demo.yaml, checked against its schema."""
+    return load_yaml(dialog.folder / DEMO_FILE, DemoFile, DialogError)
 
 
 def load_demo(dialog: Dialog, name: str | None = None) -> Scenario:
     """The named scenario, or the file's default."""
-    path = dialog.folder / DEMO_FILE
-    demo = load_yaml(path, DemoFile, DialogError)
+    demo = load_demo_file(dialog)
     chosen = name or demo.default
     if chosen not in demo.scenarios:
         known = ", ".join(demo.scenarios)

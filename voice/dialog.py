@@ -1,62 +1,37 @@
-"""The dialog engine: runs a consultation turn by turn, text in, events out; no audio here."""
+"""The dialog engine: runs a consultation turn by turn, text in, events out; no audio here.
+
+Every consultation ends: each question may be asked a bounded number of times, and the whole
+consultation a bounded number of turns (the dialog's settings); past either bound what is
+still unknown counts as "not sure". Self-care is only given after the answers were read back
+and confirmed, so one misheard "no" cannot lead to it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from voice import readback
 from voice.confidence import CONFIRM_BELOW
 from voice.content import AnswerValue, Consultation, Dialog, Question
-from voice.intents import DURATION_INTENT, Meaning, Understanding
+from voice.events import (
+    FINISHED,
+    GAVE_UP,
+    READBACK,
+    STOPPED,
+    TURN_LIMIT,
+    Awaiting,
+    Event,
+    Heard,
+    Prompt,
+    Result,
+    Say,
+    Turn,
+)
+from voice.intents import Meaning, Understanding
+from voice.readback import needs_readback
 from voice.rules import UNSURE, decide, next_question, reassuring
-
-FINISHED, STOPPED, GAVE_UP = "finished", "stopped", "gave_up"
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """A question the assistant asks and then waits for an answer to."""
-
-    id: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Say:
-    """Anything else the assistant says."""
-
-    text: str
-
-
-@dataclass(frozen=True)
-class Heard:
-    """An answer understood, for the question being asked."""
-
-    id: str
-    text: str
-    intent: str
-    confidence: float = 1.0
-
-
-@dataclass(frozen=True)
-class Result:
-    """The end of the consultation; outcome is None when the person stopped."""
-
-    outcome: str | None
-    reasons: tuple[str, ...]
-    answers: dict[str, AnswerValue]
-    ended: str = FINISHED
-
-
-Event = Prompt | Say | Heard | Result
-
-
-@dataclass
-class _Turn:
-    """What the engine is waiting for."""
-
-    question: str
-    failures: int = 0
-    pending: Meaning | None = None  # an answer heard with low confidence, awaiting "yes"
+from voice.targets import BOUND_INTENTS, answers_question, at_threshold, follow_up_limit
+from voice.wording import advice, answer_words, fill, noted
 
 
 @dataclass
@@ -67,11 +42,15 @@ class Conversation:
     confirm_below: float = CONFIRM_BELOW  # a heard answer below this is confirmed first
     understanding: Understanding = field(init=False)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
+    bounds: dict[str, str] = field(default_factory=dict)  # question -> "above" / "below"
     result: Result | None = None
-    _turn: _Turn | None = None
+    _turn: Turn | None = None
     _history: list[str] = field(default_factory=list)  # questions answered, latest last
     _last_prompt: Prompt | None = None
     _failed_questions: int = 0
+    _asked: int = 0  # prompts in the whole consultation
+    _readbacks: int = 0
+    _confirmed: bool = False  # the readback was confirmed
 
     def __post_init__(self) -> None:
         self.understanding = Understanding(self.dialog.intents)
@@ -82,13 +61,25 @@ class Conversation:
 
     @property
     def expecting(self) -> str | None:
-        """The id of the question awaiting an answer, or None when finished."""
+        """The id of the question (or readback) awaiting an answer; None when finished."""
         return None if self._turn is None else self._turn.question
 
     @property
-    def confirming(self) -> bool:
-        """True while waiting for the answer to "Did you say ...?"."""
-        return self._turn is not None and self._turn.pending is not None
+    def awaiting(self) -> Awaiting | None:
+        """What the next answer is for; None when the consultation is over."""
+        turn = self._turn
+        if turn is None:
+            return None
+        if turn.question == READBACK:
+            return Awaiting(READBACK, "readback", None, dict(self.answers), dict(self.bounds))
+        if turn.pending is not None:
+            bound = {turn.question: turn.pending.bound} if turn.pending.bound else {}
+            return Awaiting(turn.question, "confirm", turn.pending.answer, bounds=bound)
+        if turn.kind == "follow_up":
+            return Awaiting(
+                turn.question, "follow_up", limit=follow_up_limit(self.consultation, turn.question)
+            )
+        return Awaiting(turn.question, turn.kind)
 
     def start(self) -> list[Event]:
         """Greet, note that this is general information, and ask the first question."""
@@ -101,6 +92,10 @@ class Conversation:
         if turn is None:
             raise RuntimeError("the consultation is over")
         meaning = self.understanding.parse(text) if text else None
+        if turn.question == READBACK:
+            return readback.hear(self, turn, text or "", meaning, confidence)
+        if meaning is not None and meaning.intent in BOUND_INTENTS:
+            meaning = self._bounded(meaning, turn)
         if meaning is None:
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
@@ -131,7 +126,8 @@ class Conversation:
             return self._not_understood(turn)
         if doubtful:
             turn.pending = meaning
-            return [heard, self._prompt(turn.question, self._confirm_text(meaning))]
+            text = fill(self.consultation.say.confirm, answer=self._words(meaning))
+            return [heard, *self._ask(turn, text)]
         return [heard, *self._record(target, meaning, turn)]
 
     # --- turns -----------------------------------------------------------------------------
@@ -140,141 +136,162 @@ class Conversation:
         question = next_question(self.consultation, self.answers)
         if question is None:
             return self._finish(FINISHED)
-        self._turn = _Turn(question)
+        if self._asked >= self.consultation.settings.max_turns:
+            return self._turn_limit()
+        self._asked += 1
+        self._turn = Turn(question)
         return [self._prompt(question, self.consultation.questions[question].prompt)]
+
+    def _ask(self, turn: Turn, text: str, before: tuple[Event, ...] = ()) -> list[Event]:
+        """Ask again within the bounds; past them the question counts as not sure."""
+        settings = self.consultation.settings
+        if self._asked >= settings.max_turns:
+            return [*before, *self._turn_limit()]
+        if turn.asked >= settings.max_turns_per_question:
+            return [*before, *self._question_limit(turn)]
+        self._asked += 1
+        turn.asked += 1
+        return [*before, self._prompt(turn.question, text)]
 
     def _prompt(self, question: str, text: str) -> Prompt:
         self._last_prompt = Prompt(question, text)
         return self._last_prompt
 
-    def _record(self, target: str, meaning: Meaning, turn: _Turn) -> list[Event]:
+    def _record(self, target: str, meaning: Meaning, turn: Turn) -> list[Event]:
         if meaning.answer is None:
             raise ValueError(f"{meaning.intent} carries no answer")
+        question = self.consultation.questions[target]
+        if (
+            target == turn.question
+            and meaning.answer == UNSURE
+            and question.follow_up
+            and turn.kind == "answer"
+        ):
+            turn.kind = "follow_up"  # "More or less than three days?" before "not sure"
+            return self._ask(turn, question.follow_up)
         events: list[Event] = []
         changed = target in self.answers and self.answers[target] != meaning.answer
-        self.answers[target] = meaning.answer
-        if target in self._history:
-            self._history.remove(target)
-        self._history.append(target)
+        self._set(target, meaning)
         if target == turn.question:
             self._failed_questions = 0
         elif meaning.correction or changed:
             events.append(Say(self.consultation.say.corrected))
         else:
-            events.append(Say(self._noted(target, meaning.answer)))
+            events.append(Say(noted(self.consultation, target, meaning.answer)))
         if (
             target == turn.question
             or next_question(self.consultation, self.answers) != turn.question
         ):
             return [*events, *self._advance()]
-        return [
-            *events,
-            self._prompt(turn.question, self.consultation.questions[turn.question].prompt),
-        ]
+        return self._ask(turn, self._question(turn).prompt, tuple(events))
 
-    def _target(self, meaning: Meaning, turn: _Turn) -> str | None:
-        """Which question an answer answers: a sign names it; a correction the last answer."""
-        if meaning.sign is not None:
-            return meaning.sign if meaning.sign in self.consultation.questions else None
-        if meaning.correction:
-            for question in reversed(self._history):
-                if self._accepts(self.consultation.questions[question], meaning):
-                    return question
-        if self._accepts(self.consultation.questions[turn.question], meaning):
-            return turn.question
-        # an answer of another kind, e.g. "about two weeks" while asked about weakness
-        others = [
-            q for q, spec in self.consultation.questions.items() if self._accepts(spec, meaning)
-        ]
-        return others[0] if len(others) == 1 and meaning.intent == DURATION_INTENT else None
+    def _set(self, target: str, meaning: Meaning) -> None:
+        if meaning.answer is None:
+            raise ValueError(f"{meaning.intent} carries no answer")
+        self.answers[target] = meaning.answer
+        if meaning.bound:
+            self.bounds[target] = meaning.bound
+        else:
+            self.bounds.pop(target, None)
+        if target in self._history:
+            self._history.remove(target)
+        self._history.append(target)
 
-    @staticmethod
-    def _accepts(question: Question, meaning: Meaning) -> bool:
-        if question.kind == "duration":
-            return meaning.intent == DURATION_INTENT or meaning.answer == UNSURE
-        return meaning.intent != DURATION_INTENT and isinstance(meaning.answer, str)
+    def _target(self, meaning: Meaning, turn: Turn) -> str | None:
+        return answers_question(self.consultation, meaning, turn.question, self._history)
 
-    def _confirming(self, turn: _Turn, pending: Meaning, meaning: Meaning) -> list[Event]:
+    def _bounded(self, meaning: Meaning, turn: Turn) -> Meaning | None:
+        """ "More" or "less" to "More or less than three days?": a duration at the threshold."""
+        if turn.kind != "follow_up" and not (turn.pending and turn.pending.bound):
+            return None
+        return at_threshold(self.consultation, meaning, turn.question)
+
+    def _confirming(self, turn: Turn, pending: Meaning, meaning: Meaning) -> list[Event]:
         """The reply to "Did you say yes?": yes or the same answer again confirms it."""
         if meaning.answer == pending.answer or (
             meaning.intent == "answer_yes" and not meaning.sign
         ):
             return self._record(turn.question, pending, turn)
-        question = self.consultation.questions[turn.question]
         if meaning.intent == "answer_no" and not meaning.correction:
-            return [self._prompt(turn.question, question.reprompt)]
+            return self._ask(turn, self._current_text(turn, again=True))
         target = self._target(meaning, turn)
         if target is None:
-            return [self._prompt(turn.question, question.reprompt)]
+            return self._ask(turn, self._current_text(turn, again=True))
         return self._record(target, meaning, turn)
 
-    def _not_understood(self, turn: _Turn) -> list[Event]:
+    def _not_understood(self, turn: Turn) -> list[Event]:
         say = self.consultation.say
-        question = self.consultation.questions[turn.question]
         turn.failures += 1
         turn.pending = None
         if turn.failures <= self.consultation.settings.reprompts:
-            return [Say(say.not_understood), self._prompt(turn.question, question.reprompt)]
+            return self._ask(turn, self._current_text(turn, again=True), (Say(say.not_understood),))
         # Still not understood: conservatively "not sure", which never leads to self-care.
-        self.answers[turn.question] = UNSURE
-        self._history.append(turn.question)
         self._failed_questions += 1
         if self._failed_questions >= self.consultation.settings.give_up_after:
+            self._set(turn.question, Meaning("answer_unsure", UNSURE))
             for name in self.consultation.questions:
                 self.answers.setdefault(name, UNSURE)
             return [Say(say.give_up), *self._finish(GAVE_UP, speak=False)]
-        return [Say(say.counted_unsure), *self._advance()]
+        return self._question_limit(turn)
 
-    def _command(self, command: str, turn: _Turn) -> list[Event]:
+    def _question_limit(self, turn: Turn) -> list[Event]:
+        """The question could not be settled: it counts as not sure, and the next one comes."""
+        self._set(turn.question, Meaning("answer_unsure", UNSURE))
+        return [Say(self.consultation.say.counted_unsure), *self._advance()]
+
+    def _turn_limit(self) -> list[Event]:
+        """The consultation went on too long: what is still unknown counts as not sure."""
+        for name in self.consultation.questions:
+            self.answers.setdefault(name, UNSURE)
+        outcome = decide(self.consultation, self.answers).outcome
+        if not self._confirmed and needs_readback(self.consultation, outcome, self.answers):
+            for name in self.answers:  # self-care needs a confirmed readback; there was none
+                self.answers[name] = UNSURE
+        return [Say(self.consultation.say.turn_limit), *self._finish(TURN_LIMIT)]
+
+    def _command(self, command: str, turn: Turn) -> list[Event]:
         say = self.consultation.say
-        question = self.consultation.questions[turn.question]
+        question = self._question(turn)
         if command == "stop":
             return [Say(say.stopped), *self._finish(STOPPED, speak=False)]
         if command == "repeat" and self._last_prompt is not None:
-            return [self._prompt(self._last_prompt.id, self._last_prompt.text)]
+            return self._ask(turn, self._last_prompt.text)
         if command == "why":
-            return [Say(question.why), self._prompt(turn.question, question.prompt)]
+            return self._ask(turn, self._current_text(turn), (Say(question.why),))
         options = say.help_duration if question.kind == "duration" else say.help_answers
-        return [Say(question.help), Say(options), self._prompt(turn.question, question.prompt)]
+        return self._ask(turn, self._current_text(turn), (Say(question.help), Say(options)))
+
+    def _question(self, turn: Turn) -> Question:
+        return self.consultation.questions[turn.question]
+
+    def _current_text(self, turn: Turn, again: bool = False) -> str:
+        """The question as asked (or reworded, when asked ``again``), or its follow-up."""
+        question = self._question(turn)
+        if turn.kind == "follow_up" and question.follow_up:
+            return question.follow_up
+        return question.reprompt if again else question.prompt
 
     # --- wording ---------------------------------------------------------------------------
 
     def _finish(self, ended: str, speak: bool = True) -> list[Event]:
-        self._turn = None
         if ended == STOPPED:
+            self._turn = None
             self.result = Result(None, (), dict(self.answers), ended)
             return [self.result]
         decision = decide(self.consultation, self.answers)
+        if (
+            ended == FINISHED
+            and not self._confirmed
+            and needs_readback(self.consultation, decision.outcome, self.answers)
+        ):
+            return readback.ask(self)
+        self._turn = None
         self.result = Result(decision.outcome, decision.reasons, dict(self.answers), ended)
         if not speak:
             return [self.result]
-        reasons = self._join(
-            [r.reason for r in self.consultation.rules if r.id in decision.reasons]
-        )
-        lines = self.consultation.outcomes[decision.outcome].say
-        spoken: list[Event] = [Say(line.text.format(reasons=reasons)) for line in lines]
+        spoken = [Say(line) for line in advice(self.consultation, decision)]
         return [*spoken, Say(self.consultation.say.goodbye), self.result]
 
-    def _join(self, parts: list[str]) -> str:
-        say = self.consultation.say
-        if len(parts) <= 1:
-            return "".join(parts)
-        return say.list_separator.join(parts[:-1]) + say.list_last_separator + parts[-1]
-
-    def _answer_words(self, answer: AnswerValue) -> str:
-        words = self.consultation.say.answer_words
-        if isinstance(answer, str):
-            return words.get(answer, answer)
-        days = int(answer) if float(answer).is_integer() else answer
-        return words["days"].format(days=days)
-
-    def _confirm_text(self, meaning: Meaning) -> str:
+    def _words(self, meaning: Meaning) -> str:
         answer = meaning.answer if meaning.answer is not None else UNSURE
-        return self.consultation.say.confirm.format(answer=self._answer_words(answer))
-
-    def _noted(self, question: str, answer: AnswerValue) -> str:
-        label = self.consultation.questions[question].label
-        template = (
-            self.consultation.say.noted_not if answer == "no" else self.consultation.say.noted
-        )
-        return template.format(label=label)
+        return answer_words(self.consultation, answer, meaning.bound)

@@ -18,17 +18,23 @@ ANSWER_INTENTS = {"answer_yes": "yes", "answer_no": "no", "answer_unsure": "unsu
 DURATION_INTENT = "answer_duration"
 SIGN_INTENTS = {"report_sign": "yes", "deny_sign": "no"}
 COMMAND_INTENTS = ("repeat", "help", "why", "stop")
+BOUND_INTENTS = ("answer_more", "answer_less")  # "more" / "less" than the duration asked about
 
 
-def listening_intents(kind: str, confirming: bool = False) -> tuple[str, ...]:
-    """The intents a spoken answer to a question of this kind may carry: its speech grammar.
+def listening_intents(kind: str, awaiting: str = "answer") -> tuple[str, ...]:
+    """The intents a spoken answer may carry, for a question of this kind: its speech grammar.
 
-    Kept as small as the question allows (fewer phrases, fewer confusions in noise): the
-    answers of its kind, warning signs volunteered or denied, and the conversation commands.
-    While confirming ("Did you say three days?") yes and no are added.
+    Kept as small as the turn allows (fewer phrases, fewer confusions in noise): the answers
+    of its kind, warning signs volunteered or denied, and the conversation commands. While
+    confirming ("Did you say three days?") yes and no are added; "More or less than three
+    days?" takes more and less; the readback takes yes, no and any correction.
     """
     answers = tuple(ANSWER_INTENTS) if kind == "yes_no" else (DURATION_INTENT, "answer_unsure")
-    if confirming and kind != "yes_no":
+    if awaiting == "readback":
+        answers = (*ANSWER_INTENTS, DURATION_INTENT)
+    elif awaiting == "follow_up":
+        answers = (*BOUND_INTENTS, *answers)
+    if awaiting in ("confirm", "follow_up") and kind != "yes_no":
         answers = (*answers, "answer_yes", "answer_no")
     return (*answers, *SIGN_INTENTS, *COMMAND_INTENTS)
 
@@ -41,6 +47,7 @@ class Meaning:
     answer: AnswerValue | None = None  # "yes" / "no" / "unsure", or days for a duration
     sign: str | None = None  # the question a volunteered sign answers
     correction: bool = False  # "no wait, I meant yes"
+    bound: str | None = None  # "above" / "below": "more than three days", "less than a week"
 
     @property
     def command(self) -> str | None:
@@ -49,15 +56,33 @@ class Meaning:
 
 
 def duration_days(slots: dict[str, object]) -> float | None:
-    """Days from the duration slots: count or amount times unit (hours), or a span (hours)."""
+    """Days from the duration slots: count or amount times unit (hours), or a span (hours).
+
+    "less than N" (slot bound: below) is recorded just under N (``just_under``): the longer
+    end of the range, which is the cautious one.
+    """
     if "span" in slots:
-        return _number(slots["span"]) / HOURS_PER_DAY
-    unit = slots.get("unit")
-    count = slots.get("count_max", slots.get("count", slots.get("amount", 1)))
-    if unit is None:
-        return None
-    half = _number(slots.get("half", 0))  # "two and a half weeks"
-    return (_number(count) + half) * _number(unit) / HOURS_PER_DAY
+        days = _number(slots["span"]) / HOURS_PER_DAY
+    else:
+        unit = slots.get("unit")
+        count = slots.get("count_max", slots.get("count", slots.get("amount", 1)))
+        if unit is None:
+            return None
+        half = _number(slots.get("half", 0))  # "two and a half weeks"
+        days = (_number(count) + half) * _number(unit) / HOURS_PER_DAY
+    if slots.get("bound") == "below":
+        days = just_under(days)
+    return days
+
+
+def just_under(days: float) -> float:
+    """What "less than N days" is recorded as: N minus a day, or half of N under two days."""
+    return days - min(1.0, days / 2)
+
+
+def under_limit(recorded: float) -> float:
+    """The N of "less than N days" back from what just_under recorded."""
+    return recorded + 1.0 if recorded >= 1.0 else 2.0 * recorded
 
 
 def _number(value: object) -> float:
@@ -99,7 +124,8 @@ class Understanding:
             days = duration_days(slots)
             if days is None:
                 return None
-            return Meaning(name, answer=round_days(days), correction=correction)
+            bound = str(slots["bound"]) if slots.get("bound") in ("above", "below") else None
+            return Meaning(name, answer=round_days(days), correction=correction, bound=bound)
         if name in SIGN_INTENTS:
             return Meaning(name, answer=SIGN_INTENTS[name], sign=str(slots["sign"]))
         return Meaning(name)

@@ -48,11 +48,9 @@ def decide(consultation: Consultation, answers: Answers) -> Decision:
     return Decision(matched[0].outcome, tuple(rule.id for rule in matched))
 
 
-def possible_answers(consultation: Consultation, question: str) -> tuple[AnswerValue, ...]:
-    """One answer from every region the rules and branches can tell apart."""
-    if consultation.questions[question].kind == "yes_no":
-        return YES_NO_ANSWERS
-    thresholds = sorted(
+def thresholds(consultation: Consultation, question: str) -> list[float]:
+    """The durations (in days) the rules and branches compare this question's answer with."""
+    return sorted(
         {
             test.min_days
             for cond in _conditions(consultation)
@@ -60,7 +58,13 @@ def possible_answers(consultation: Consultation, question: str) -> tuple[AnswerV
             if q == question and isinstance(test, DurationTest)
         }
     )
-    values: list[AnswerValue] = [UNSURE, 0.0, *thresholds]
+
+
+def possible_answers(consultation: Consultation, question: str) -> tuple[AnswerValue, ...]:
+    """One answer from every region the rules and branches can tell apart."""
+    if consultation.questions[question].kind == "yes_no":
+        return YES_NO_ANSWERS
+    values: list[AnswerValue] = [UNSURE, 0.0, *thresholds(consultation, question)]
     return tuple(values)
 
 

@@ -12,7 +12,8 @@ from voice.asr import Recognizer
 from voice.audio import AudioChunk, AudioSink
 from voice.confidence import CONFIRM_BELOW
 from voice.content import Dialog
-from voice.dialog import Conversation, Event, Prompt, Result, Say
+from voice.dialog import Conversation
+from voice.events import Awaiting, Event, Prompt, Result, Say
 from voice.grammar.questions import Grammars
 
 if TYPE_CHECKING:
@@ -24,8 +25,8 @@ _LOGGER = logging.getLogger(__name__)
 class Listener(Protocol):
     """Where each spoken answer comes from: a microphone, or prepared audio in simulation."""
 
-    def audio_for(self, question: str) -> Iterator[AudioChunk]:
-        """The audio in which the person answers this question (ends only if the source does)."""
+    def audio_for(self, awaiting: Awaiting) -> Iterator[AudioChunk]:
+        """The audio in which the person answers (ends only if the source does)."""
         ...
 
 
@@ -80,11 +81,12 @@ class SpokenConsultation:
             turn_end = None
             if conversation.result is not None:
                 return conversation.result
-            question = conversation.expecting
-            if question is None:
+            awaiting = conversation.awaiting
+            if awaiting is None:
                 raise RuntimeError("the consultation neither ended nor asked a question")
-            grammar = grammars.get(question, confirming=conversation.confirming)
-            audio = _TimedAudio(self.listener.audio_for(question), self.hear_tap)
+            question = awaiting.question
+            grammar = grammars.get(question, awaiting.kind)
+            audio = _TimedAudio(self.listener.audio_for(awaiting), self.hear_tap)
             _LOGGER.info("listening for %s", question)
             transcript = self.recognizer.transcribe(iter(audio), grammar)
             done_s = time.perf_counter()

@@ -6,8 +6,13 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from voice.audio import resample
-from voice.cli.spoken import add_voice_options, person_voice, spoken_setup
+from voice.cli.spoken import (
+    add_voice_options,
+    meaning_of,
+    person_voice,
+    simulated_person,
+    spoken_setup,
+)
 from voice.demo import load_demo
 
 
@@ -26,20 +31,17 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run the demo person's consultation and save both sides as a WAV."""
-    from voice.listeners import PreparedAnswers
     from voice.recording import Recording
 
     setup = spoken_setup(args)
     scenario = load_demo(setup.dialog, args.scenario)
-    person = person_voice(scenario.voice, scenario.rate_wpm)
-    rate_hz = setup.recognizer.sample_rate_hz
-    answers = {
-        q: resample(person.synthesize(text), rate_hz) for q, text in scenario.answers.items()
-    }
+    voice = person_voice(scenario.voice, scenario.rate_wpm)
+    answers = {q: voice.synthesize(text) for q, text in scenario.answers.items()}
+    means = {q: meaning_of(setup.dialog, text) for q, text in scenario.answers.items()}
+    known = {q: meant for q, meant in means.items() if meant is not None}
+    person = simulated_person(setup, answers, known, voice)
     recording = Recording()
-    result = setup.consultation(
-        recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.play
-    ).run()
+    result = setup.consultation(recording, person, hear_tap=recording.play).run()
     recording.save(args.output)
     if not args.jsonl:
         print(f"saved the conversation ({recording.duration_s:.0f} s) to {args.output.resolve()}")

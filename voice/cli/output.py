@@ -7,7 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from voice.dialog import Event, Heard, Prompt, Result, Say
+from voice.events import Event, Heard, Prompt, Result, Say
 
 
 def event_json(event: Event) -> dict[str, Any]:

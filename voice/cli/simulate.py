@@ -7,11 +7,20 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from voice.audio import AudioChunk, read_wav, resample
-from voice.cli.spoken import add_voice_options, person_voice, spoken_setup
+from voice.audio import AudioChunk, read_wav
+from voice.cli.spoken import (
+    add_voice_options,
+    meaning_of,
+    person_voice,
+    simulated_person,
+    spoken_setup,
+)
+from voice.content import AnswerValue, Dialog
 from voice.errors import UsageError
 from voice.listeners import ANY_QUESTION
 from voice.tts import Synthesizer
+
+REPLY_WORDS = ("yes", "no", "more", "less", "unsure")
 
 
 def register(subparsers: Any) -> None:
@@ -28,6 +37,23 @@ def register(subparsers: Any) -> None:
         help="the answer to question QID ('*' for any other question; none: silence): a WAV file, "
         "or text spoken by the TTS engine; repeat for each question",
     )
+    simulate.add_argument(
+        "--means",
+        action="append",
+        default=[],
+        metavar="QID=TEXT",
+        help="what the answer to QID means, written as typed text would give it (e.g. "
+        "weakness=no, duration='about a week'); the person then says yes to a confirmation or "
+        "readback that matches it and no otherwise. A text answer carries its own meaning",
+    )
+    simulate.add_argument(
+        "--reply",
+        action="append",
+        default=[],
+        metavar="WORD=@FILE.wav|WORD=TEXT",
+        help="how the person says yes, no, more, less or unsure (default: the dialog's "
+        "demo words in the answers' voice)",
+    )
     simulate.add_argument("--answer-voice", default=None, help="TTS voice for text answers")
     simulate.add_argument("--answer-rate", type=int, default=None, help="words per minute")
     simulate.add_argument("--record", type=Path, default=None, help="write both sides to a WAV")
@@ -36,20 +62,26 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Play each prepared answer to the recognizer as a microphone would."""
-    from voice.listeners import PreparedAnswers
     from voice.recording import Recording
 
     if not args.answer:
         raise UsageError("give the answers: --answer QID=@file.wav or --answer QID=text")
     setup = spoken_setup(args)
-    person = person_voice(args.answer_voice or setup.dialog.consultation.voice, args.answer_rate)
-    rate_hz = setup.recognizer.sample_rate_hz
-    answers = {
-        question: resample(audio, rate_hz)
-        for question, audio in _answers(args.answer, setup.dialog.consultation.questions, person)
-    }
+    dialog = setup.dialog
+    voice = person_voice(args.answer_voice or dialog.consultation.voice, args.answer_rate)
+    answers: dict[str, AudioChunk] = {}
+    means: dict[str, AnswerValue] = {}
+    for question, audio, text in _answers(args.answer, dialog.consultation.questions, voice):
+        answers[question] = audio
+        meaning = meaning_of(dialog, text) if text is not None else None
+        if meaning is not None:
+            means[question] = meaning
+    means.update(_means(args.means, dialog))
+    means = _spread(means, dialog)
+    replies = dict(_replies(args.reply, voice))
+    person = simulated_person(setup, answers, means, voice, replies)
     recording = Recording()
-    run = setup.consultation(recording, PreparedAnswers(answers, rate_hz), hear_tap=recording.play)
+    run = setup.consultation(recording, person, hear_tap=recording.play)
     try:
         run.run()
     finally:
@@ -59,18 +91,54 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _answers(
-    specs: list[str], questions: Mapping[str, object], person: Synthesizer
-) -> Iterator[tuple[str, AudioChunk]]:
-    """Parse --answer QID=@file.wav / QID=text; unknown ids and unreadable files are errors."""
+    specs: list[str], questions: Mapping[str, object], voice: Synthesizer
+) -> Iterator[tuple[str, AudioChunk, str | None]]:
+    """Parse --answer QID=@file.wav / QID=text: the audio, and the text when there is one."""
     for spec in specs:
-        question, sep, value = spec.partition("=")
-        question = question.strip()
-        if not sep or not question or not value:
-            raise UsageError(f"--answer {spec!r}: write QID=@file.wav or QID=text")
-        if question != ANY_QUESTION and question not in questions:
-            known = ", ".join(questions)
-            raise UsageError(f"--answer {spec!r}: unknown question {question!r}; known: {known}")
+        question, value = _split(spec, "--answer", "QID=@file.wav or QID=text")
+        _known(question, questions, f"--answer {spec!r}")
         if value.startswith("@"):
-            yield question, read_wav(Path(value[1:]))
+            yield question, read_wav(Path(value[1:])), None
         else:
-            yield question, person.synthesize(value)
+            yield question, voice.synthesize(value), value
+
+
+def _means(specs: list[str], dialog: Dialog) -> Iterator[tuple[str, AnswerValue]]:
+    for spec in specs:
+        question, text = _split(spec, "--means", "QID=TEXT, e.g. --means weakness=no")
+        _known(question, dialog.consultation.questions, f"--means {spec!r}")
+        meaning = meaning_of(dialog, text)
+        if meaning is None:
+            raise UsageError(
+                f"--means {spec!r}: {text!r} is not an answer the dialog understands; "
+                "write it as typed text, e.g. no, not sure, about a week"
+            )
+        yield question, meaning
+
+
+def _spread(means: dict[str, AnswerValue], dialog: Dialog) -> dict[str, AnswerValue]:
+    """A meaning given for '*' holds for every question not named."""
+    if ANY_QUESTION not in means:
+        return means
+    default = means.pop(ANY_QUESTION)
+    return {q: means.get(q, default) for q in dialog.consultation.questions}
+
+
+def _replies(specs: list[str], voice: Synthesizer) -> Iterator[tuple[str, AudioChunk]]:
+    for spec in specs:
+        word, value = _split(spec, "--reply", "WORD=@file.wav or WORD=text")
+        if word not in REPLY_WORDS:
+            raise UsageError(f"--reply {spec!r}: WORD is one of {', '.join(REPLY_WORDS)}")
+        yield word, read_wav(Path(value[1:])) if value.startswith("@") else voice.synthesize(value)
+
+
+def _split(spec: str, option: str, form: str) -> tuple[str, str]:
+    key, sep, value = spec.partition("=")
+    if not sep or not key.strip() or not value:
+        raise UsageError(f"{option} {spec!r}: write {form}")
+    return key.strip(), value
+
+
+def _known(question: str, questions: Mapping[str, object], where: str) -> None:
+    if question != ANY_QUESTION and question not in questions:
+        raise UsageError(f"{where}: unknown question {question!r}; known: {', '.join(questions)}")

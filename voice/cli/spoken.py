@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from voice.asr import ENGINES, RecognitionSettings, Recognizer, make_recognizer
-from voice.audio import AudioChunk, AudioSink
+from voice.audio import AudioChunk, AudioSink, resample
 from voice.cli.output import EventPrinter
-from voice.content import Dialog, load_dialog
+from voice.content import AnswerValue, Dialog, load_dialog
+from voice.demo import load_demo_file
+from voice.intents import Understanding
+from voice.listeners import SimulatedPerson
 from voice.locale import resolve_locale
 from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
@@ -89,6 +92,31 @@ def spoken_setup(args: argparse.Namespace) -> SpokenSetup:
     settings = recognition_settings(args)
     recognizer = make_recognizer(settings, dialog.locale)
     return SpokenSetup(dialog, settings, recognizer, synthesizer, EventPrinter(jsonl=args.jsonl))
+
+
+def simulated_person(
+    setup: SpokenSetup,
+    answers: Mapping[str, AudioChunk],
+    means: Mapping[str, AnswerValue],
+    voice: Synthesizer,
+    replies: Mapping[str, AudioChunk] | None = None,
+) -> SimulatedPerson:
+    """A person who gives ``answers`` and, asked to confirm, says whether it was what they
+    meant; their yes, no, more, less and unsure come from ``replies`` or the dialog's
+    demo.yaml, spoken in their ``voice``."""
+    rate_hz = setup.recognizer.sample_rate_hz
+    words = {
+        word: resample((replies or {}).get(word) or voice.synthesize(text), rate_hz)
+        for word, text in load_demo_file(setup.dialog).words.as_dict().items()
+    }
+    prepared = {question: resample(audio, rate_hz) for question, audio in answers.items()}
+    return SimulatedPerson(prepared, means, words, rate_hz)
+
+
+def meaning_of(dialog: Dialog, text: str) -> AnswerValue | None:
+    """What an answer means as the dialog would record it; None when it carries no answer."""
+    meaning = Understanding(dialog.intents).parse(text)
+    return None if meaning is None else meaning.answer
 
 
 def device(spec: str | None) -> int | str | None:

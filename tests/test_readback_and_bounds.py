@@ -1,0 +1,245 @@
+"""The readback before self-care, the duration follow-up, and the bounds on a consultation."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from voice.content import Dialog, load_dialog
+from voice.dialog import Conversation
+from voice.events import READBACK, TURN_LIMIT, Event, Prompt, Say
+from voice.listeners import agrees
+
+SELF_CARE = ["no", "no", "no", "no", "since yesterday"]
+
+
+@pytest.fixture(scope="module")
+def dialog() -> Dialog:
+    return load_dialog("en")
+
+
+def talk(dialog: Dialog, *replies: str | tuple[str, float]) -> tuple[Conversation, list[Event]]:
+    conversation = Conversation(dialog)
+    events = conversation.start()
+    for reply in replies:
+        if conversation.result is not None:
+            raise AssertionError(f"ended before {reply!r}")
+        text, confidence = reply if isinstance(reply, tuple) else (reply, 1.0)
+        events += conversation.hear(text, confidence)
+    return conversation, events
+
+
+def asked(events: list[Event]) -> list[str]:
+    return [e.id for e in events if isinstance(e, Prompt)]
+
+
+def said(events: list[Event]) -> str:
+    return " ".join(e.text for e in events if isinstance(e, (Say, Prompt)))
+
+
+# --- the readback ------------------------------------------------------------------------
+
+
+def test_self_care_waits_for_the_answers_to_be_read_back(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE)
+    assert conversation.result is None and conversation.expecting == READBACK
+    last = events[-1]
+    assert isinstance(last, Prompt) and last.id == READBACK
+    assert last.text == (
+        "So: no weakness, no numbness or tingling, it hasn't spread, no swelling or skin "
+        "changes and it has lasted about a day. Is that right?"
+    )
+    assert "stretch" not in said(events)  # no advice yet
+    conversation.hear("yes")
+    assert conversation.result is not None and conversation.result.outcome == "self_care"
+
+
+def test_advice_to_see_a_provider_is_never_held_back_for_a_readback(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "yes", "no", "no", "no", "two weeks")
+    assert conversation.result is not None and conversation.result.outcome == "see_provider"
+    assert READBACK not in asked(events)
+
+
+def test_a_faint_yes_to_the_readback_is_asked_again(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, ("yes", 0.3))
+    assert conversation.result is None and asked(events)[-1] == READBACK
+    conversation.hear("yes")
+    assert conversation.result is not None and conversation.result.outcome == "self_care"
+
+
+def test_no_to_the_readback_asks_the_questions_again(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "no")
+    assert "go through the questions again" in said(events)
+    assert conversation.expecting == "weakness" and conversation.answers == {}
+    conversation, events = talk(dialog, *SELF_CARE, "no", "yes", "no", "no", "no", "a week")
+    assert conversation.result is not None and conversation.result.outcome == "see_provider"
+
+
+def test_a_readback_denied_twice_counts_every_answer_as_not_sure(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "no", *SELF_CARE, "no")
+    result = conversation.result
+    assert result is not None and result.outcome == "see_provider_promptly"
+    assert set(result.answers.values()) == {"unsure"}
+    assert "couldn't confirm" in said(events)
+    assert asked(events).count(READBACK) == 2
+
+
+def test_a_readback_not_understood_twice_is_asked_again_from_the_start(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "banana", "banana")
+    assert conversation.expecting == "weakness"
+    assert asked(events).count(READBACK) == 2  # asked, then once more after "not understood"
+
+
+def test_a_sign_named_at_the_readback_corrects_the_answer(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "no, my toe is swollen")
+    result = conversation.result
+    assert result is not None and result.outcome == "see_provider_promptly"
+    assert result.answers["skin_changes"] == "yes"
+    assert asked(events).count(READBACK) == 1
+
+
+def test_a_faint_sign_at_the_readback_still_counts(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE, ("my toe is swollen", 0.3))
+    assert conversation.result is not None
+    assert conversation.result.outcome == "see_provider_promptly"
+
+
+def test_a_longer_duration_at_the_readback_asks_about_remedies(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE, "it's been about two weeks")
+    assert conversation.expecting == "remedies_helped"
+    conversation.hear("no")
+    assert conversation.result is not None and conversation.result.outcome == "see_provider"
+
+
+def test_agreeing_with_one_part_of_the_readback_is_not_a_yes(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "there's no swelling")
+    assert conversation.result is None and asked(events)[-1] == READBACK
+
+
+def test_stop_at_the_readback_stops(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE, "stop")
+    assert conversation.result is not None and conversation.result.ended == "stopped"
+
+
+# --- the duration follow-up ------------------------------------------------------------------
+
+
+def test_not_sure_how_long_asks_more_or_less_than_three_days(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "no", "no", "no", "no", "I don't know")
+    assert events[-1] == Prompt(
+        "duration", "Has it been going on for more or less than three days?"
+    )
+    awaiting = conversation.awaiting
+    assert awaiting is not None and (awaiting.kind, awaiting.limit) == ("follow_up", 3)
+    conversation.hear("more than that")
+    assert conversation.answers["duration"] == 3 and conversation.bounds["duration"] == "above"
+    assert conversation.expecting == "remedies_helped"
+
+
+def test_less_than_three_days_reads_back_as_such(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "no", "no", "no", "no", "no idea", "less")
+    assert conversation.answers["duration"] == 2
+    assert "it has lasted less than 3 days" in said(events)
+    assert asked(events)[-1] == READBACK
+
+
+def test_still_not_sure_after_the_follow_up_counts_as_not_sure(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, "no", "no", "no", "no", "no idea", "I really don't know")
+    assert conversation.answers["duration"] == "unsure"
+    assert conversation.expecting == "remedies_helped"
+
+
+def test_a_faint_less_is_confirmed_before_it_counts(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "no", "no", "no", "no", "no idea", ("less", 0.3))
+    assert events[-1] == Prompt("duration", "Did you say less than 3 days?")
+    conversation.hear("yes")
+    assert conversation.answers["duration"] == 2
+
+
+def test_more_or_less_means_nothing_outside_the_follow_up(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, "no", "no", "no", "no", "more")
+    assert "duration" not in conversation.answers and conversation.expecting == "duration"
+
+
+# --- bounds ------------------------------------------------------------------------------
+
+
+def test_a_question_asked_too_often_counts_as_not_sure(dialog: Dialog) -> None:
+    limit = dialog.consultation.settings.max_turns_per_question
+    conversation, events = talk(dialog, *["what do you mean"] * limit)
+    assert asked(events) == ["weakness"] * limit + ["numbness"]
+    assert conversation.answers["weakness"] == "unsure"
+    assert conversation.expecting == "numbness"
+
+
+def test_a_television_saying_help_cannot_keep_it_going(dialog: Dialog) -> None:
+    conversation = Conversation(dialog)
+    conversation.start()
+    turns = 0
+    while conversation.result is None:
+        conversation.hear("help")
+        turns += 1
+    assert turns <= dialog.consultation.settings.max_turns
+    assert conversation.result.outcome != "self_care"
+
+
+def test_the_whole_consultation_is_bounded_and_still_gives_advice(dialog: Dialog) -> None:
+    replies = ["no wait I meant yes", "no wait I meant no", "my foot is not swollen"]
+    conversation = Conversation(dialog)
+    events = conversation.start()
+    turns = 0
+    while conversation.result is None:
+        events += conversation.hear(replies[turns % len(replies)])
+        turns += 1
+    result = conversation.result
+    assert turns <= dialog.consultation.settings.max_turns
+    if result.ended == TURN_LIMIT:
+        assert "stop asking" in said(events)
+        assert any("healthcare provider" in e.text for e in events if isinstance(e, Say))
+    assert result.outcome != "self_care"
+
+
+REPLY = st.one_of(
+    st.sampled_from(["yes", "no", "not sure", "help", "repeat", "why", "more", "less",
+                     "two weeks", "no wait I meant yes", "my toe is swollen", "banana", ""]),
+    st.text(max_size=30),
+)  # fmt: skip
+
+
+@given(
+    replies=st.lists(st.tuples(REPLY, st.floats(0, 1)), min_size=1, max_size=12),
+)
+def test_any_answers_repeated_forever_end_within_the_bound(
+    replies: list[tuple[str, float]],
+) -> None:
+    dialog = load_dialog("en")
+    conversation = Conversation(dialog)
+    conversation.start()
+    turns = 0
+    while conversation.result is None:
+        text, confidence = replies[turns % len(replies)]
+        conversation.hear(text, confidence)
+        turns += 1
+        assert turns <= dialog.consultation.settings.max_turns + 1
+    result = conversation.result
+    if result.outcome == "self_care":
+        assert all(result.answers.get(s) == "no" for s in ("weakness", "numbness", "spreading"))
+
+
+# --- the simulated person's sense of "that's what I said" ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("meant", "heard", "bound", "agree"),
+    [
+        ("no", "no", None, True), ("no", "yes", None, False), ("unsure", "no", None, False),
+        (14.0, 14.0, None, True), (3.0, 2.0, None, False), (7.0, 3.0, "above", True),
+        (2.0, 3.0, "above", False), (1.0, 2.0, "below", True), (4.0, 2.0, "below", False),
+        ("unsure", 3.0, "above", False),
+    ],
+)  # fmt: skip
+def test_a_simulated_person_agrees_only_with_what_they_meant(
+    meant: object, heard: object, bound: str | None, agree: bool
+) -> None:
+    assert agrees(meant, heard, bound) is agree  # type: ignore[arg-type]
