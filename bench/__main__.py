@@ -12,20 +12,31 @@ import os
 import subprocess
 import sys
 import time
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from bench.conditions import CONDITIONS, babble_talkers
-from bench.corpus import Renderer, make_clips
+from bench.consult import Person, people, spoken_words
+from bench.corpus import Clip, Renderer, make_clips
 from bench.report import write_report
 from bench.systems import DEFAULT_SYSTEMS, ROOT, System, baseline_tree, systems
+from voice.content import load_dialog
 
 RESULTS = ROOT / "bench" / "results"
-FULL = {"renders": {"tune": 2, "test": 3}, "conditions": list(CONDITIONS)}
-QUICK = {
-    "renders": {"test": 1},
-    "conditions": ["quiet", "white 10 dB", "babble 10 dB", "reverberant room"],
-}
+
+
+@dataclass(frozen=True)
+class Plan:
+    """How much to run: renders per answer and set, the conditions, simulated people."""
+
+    renders: dict[str, int]
+    conditions: tuple[str, ...]
+    people: int
+
+
+FULL = Plan({"tune": 2, "test": 3}, tuple(CONDITIONS), 14)
+QUICK = Plan({"test": 1}, ("quiet", "white 10 dB", "babble 10 dB", "reverberant room"), 4)
 
 
 def main() -> int:
@@ -39,39 +50,28 @@ def main() -> int:
     parser.add_argument("--name", default="latest", help="file name of the results")
     parser.add_argument("--cache", type=Path, default=None, help="renders and trees")
     parser.add_argument("--jobs", type=int, default=1, help="systems run side by side")
+    parser.add_argument("--people", type=int, default=None, help="simulated consultations")
     parser.add_argument(
         "--fit", action="store_true", help="fit voice/asr/evidence.py on the tune set's decodes"
     )
     args = parser.parse_args()
-    plan = dict(QUICK if args.quick else FULL)
-    renders = dict(plan["renders"])
+    plan = QUICK if args.quick else FULL
+    renders = dict(plan.renders)
     if args.sets:
-        renders = {s: renders.get(s, FULL["renders"][s]) for s in args.sets}
-    conditions = args.conditions or plan["conditions"]
+        renders = {s: renders.get(s, FULL.renders[s]) for s in args.sets}
+    conditions = list(args.conditions or plan.conditions)
     cache = args.cache or _default_cache()
     renderer = Renderer(cache / "renders")
     started = time.perf_counter()
     clips = [clip for locale in args.locales for clip in make_clips(locale, renders)]
-    _render_all(renderer, clips, args.locales)
+    count = plan.people if args.people is None else args.people
+    crowd = [p for locale in args.locales for p in people(locale, count)] if count else []
+    _render_all(renderer, clips, args.locales, crowd)
     work = cache / "runs" / f"{os.getpid()}"
     work.mkdir(parents=True, exist_ok=True)
     manifest = work / "manifest.json"
     manifest.write_text(
-        json.dumps(
-            {
-                "cache": str(renderer.cache),
-                "conditions": conditions,
-                "clips": [
-                    {
-                        "id": c.id, "locale": c.answer.locale, "question": c.answer.question,
-                        "asked": c.asked, "text": c.answer.text, "label": c.answer.label,
-                        "set": c.answer.set, "voice": asdict(c.voice),
-                    }
-                    for c in clips
-                ],
-            },  # fmt: skip
-            ensure_ascii=False,
-        )
+        json.dumps(_manifest(renderer, conditions, clips, crowd), ensure_ascii=False)
     )
     runs = [s for locale in args.locales for s in systems(locale, args.systems)]
     outcomes = _run_all(runs, manifest, work, cache, args.jobs)
@@ -95,23 +95,58 @@ def main() -> int:
     return 0
 
 
+def _manifest(
+    renderer: Renderer, conditions: list[str], clips: list[Clip], crowd: list[Person]
+) -> dict[str, Any]:
+    """What every runner process reads: the clips, the people and the conditions."""
+    return {
+        "cache": str(renderer.cache),
+        "conditions": conditions,
+        "clips": [
+            {
+                "id": c.id,
+                "locale": c.answer.locale,
+                "question": c.answer.question,
+                "asked": c.asked,
+                "text": c.answer.text,
+                "label": c.answer.label,
+                "set": c.answer.set,
+                "voice": asdict(c.voice),
+            }
+            for c in clips
+        ],
+        "people": [
+            {
+                "id": p.id,
+                "locale": p.id.split("-")[0],
+                "voice": asdict(p.voice),
+                "answers": p.answers,
+            }
+            for p in crowd
+        ],
+    }
+
+
 def _default_cache() -> Path:
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("toe-assistant")) / "bench"
 
 
-def _render_all(renderer: Renderer, clips: list, locales: list[str]) -> None:
+def _render_all(renderer: Renderer, clips: list, locales: list[str], crowd: list) -> None:
     for clip in clips:
         renderer.render(clip.answer.text, clip.voice)
+    for person in crowd:
+        for text, _ in person.answers.values():
+            renderer.render(text, person.voice)
+        for text in spoken_words(load_dialog(person.id.split("-")[0])).values():
+            renderer.render(text, person.voice)
     for locale in locales:
         for voice, sentence in babble_talkers(locale):
             renderer.render(sentence, voice)
 
 
-def _run_all(
-    runs: list[System], manifest: Path, work: Path, cache: Path, jobs: int
-) -> list[dict]:
+def _run_all(runs: list[System], manifest: Path, work: Path, cache: Path, jobs: int) -> list[dict]:
     """Each system in its own process; up to ``jobs`` at once."""
     pending = list(runs)
     running: list[tuple[System, subprocess.Popen[str], Path]] = []

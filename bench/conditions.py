@@ -77,6 +77,28 @@ def build_turn(
     return Turn(samples, (len(lead) + len(dry)) / RATE_HZ)
 
 
+def add_condition(
+    renderer: Renderer, samples: np.ndarray, condition: Condition, seed: str, locale: str
+) -> np.ndarray:
+    """A whole turn (pauses and answer, as a microphone heard it) heard in ``condition``; the
+    SNR is measured against its frames within 30 dB of the loudest (the answer)."""
+    rng = np.random.default_rng(zlib.crc32(f"{seed}|{condition.name}".encode()))
+    body = samples.astype(np.float64)
+    if condition.reverb:
+        body = reverberate(samples)[: len(samples)].astype(np.float64)
+    if condition.noise is not None and condition.snr_db is not None:
+        noise = _noise(renderer, condition.noise, len(body), rng, f"{seed}|{locale}")
+        target = _loud_power(samples) / 10 ** (condition.snr_db / 10)
+        body = body + noise * np.sqrt(target / max(float(np.mean(noise**2)), 1e-9))
+    return np.clip(np.round(body), -32768, 32767).astype(np.int16)
+
+
+def _loud_power(samples: np.ndarray, frame: int = 160) -> float:
+    n = max(1, len(samples) // frame)
+    power = np.mean(samples[: n * frame].astype(np.float64).reshape(n, -1) ** 2, axis=1)
+    return float(np.mean(power[power >= power.max() * 1e-3])) if len(power) else 1.0
+
+
 def reverberate(speech: np.ndarray) -> np.ndarray:
     """``speech`` in a reverberant room (sox reverb), as long as the input plus its tail."""
     padded = np.concatenate([speech, np.zeros(RATE_HZ, dtype=np.int16)])

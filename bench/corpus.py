@@ -109,7 +109,13 @@ class Renderer:
         with tempfile.TemporaryDirectory() as tmp:
             raw, out = Path(tmp) / "raw.wav", Path(tmp) / "out.raw"
             if voice.engine == "flite":
-                command = ["flite", "-voice", voice.name, "--setf", f"duration_stretch={voice.rate}"]
+                command = [
+                    "flite",
+                    "-voice",
+                    voice.name,
+                    "--setf",
+                    f"duration_stretch={voice.rate}",
+                ]
                 command += ["-t", text, "-o", str(raw)]
             else:
                 command = ["espeak-ng", "-v", voice.name, "-s", str(int(voice.rate))]

@@ -55,8 +55,8 @@ def fit(report: dict[str, Any]) -> dict[str, Any]:
         "weights": {n: round(float(v), 4) for n, v in zip(names, weights, strict=True)},
         "bias": round(bias, 4),
         "raw_confident": round(threshold, 4),
-        "n_right": int(len(good)),
-        "n_wrong": int(len(wrong)),
+        "n_right": len(good),
+        "n_wrong": len(wrong),
         "right_confirmed": float(np.mean(good <= threshold)) if len(good) else None,
     }
 

@@ -27,7 +27,10 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
         key = f"{run['locale']}|{run['name']}"
         rows: dict[str, dict[str, Any]] = {}
         groups: dict[tuple[str, str], list[tuple[dict, dict]]] = {}
+        consultations = [r for r in run["results"] if r.get("type") == "consult"]
         for result in run["results"]:
+            if result.get("type") == "consult":
+                continue
             clip = clips[result["clip"]]
             result["confirm_below"] = threshold
             groups.setdefault((clip["set"], result["condition"]), []).append((clip, result))
@@ -43,9 +46,34 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
             "confirm_below": threshold,
             "rows": rows,
             "latency": _latency([r for _, r in _all(groups)]),
+            "latency_by_condition": {
+                condition: _latency([r for _, r in items])
+                for (which, condition), items in groups.items()
+                if which == "test" and condition != "all noisy"
+            },
             "errors": _errors(groups),
+            "consultations": _consultations(consultations),
         }
     return out
+
+
+def _consultations(results: list[dict]) -> dict[str, dict[str, Any]]:
+    """Per condition: consultations, right outcomes, unsafe outcomes, how they ended."""
+    rows: dict[str, dict[str, Any]] = {}
+    for result in results:
+        row = rows.setdefault(
+            result["condition"], {"n": 0, "right": 0, "unsafe": 0, "ended": Counter(), "turns": []}
+        )
+        row["n"] += 1
+        row["right"] += bool(result.get("right"))
+        row["unsafe"] += bool(result.get("unsafe"))
+        row["ended"][result["ended"]] += 1
+        if "turns" in result:
+            row["turns"].append(result["turns"])
+    for row in rows.values():
+        row["ended"] = dict(row["ended"])
+        row["turns_median"] = float(np.median(row.pop("turns"))) if row.get("turns") else None
+    return rows
 
 
 def _all(groups: dict[tuple[str, str], list[tuple[dict, dict]]]) -> Iterable[tuple[dict, dict]]:
@@ -87,8 +115,10 @@ def _latency(results: list[dict]) -> dict[str, float | None]:
     compute = np.array([r["compute_s"] for r in heard])
     reply = np.array([r["reply_s"] for r in heard])
     total = endpoint + compute + reply
+    ran_out = sum(r["taken_s"] >= r.get("audio_s", float("inf")) - 1e-6 for r in heard)
     return {
         "n": len(heard),
+        "never_ended": ran_out / len(heard),
         "p50_s": float(np.percentile(total, 50)),
         "p95_s": float(np.percentile(total, 95)),
         "endpoint_p50_s": float(np.percentile(endpoint, 50)),
@@ -175,10 +205,12 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
         lines += ["", f"## {LOCALE_NAMES[locale]}: reply latency and memory", ""]
         lines += [
             "From the end of the answer to the reply's first sample: endpoint wait (audio), "
-            "decoding after the last block, then the dialog and the reply's audio.",
+            "decoding after the last block, then the dialog and the reply's audio. 'Not ended': "
+            "turns whose endpointer never fired; they count up to the end of the recorded turn "
+            "(2 s after the answer), where a live microphone would wait up to max_utterance_s.",
             "",
-            "| system | p50 | p95 | endpoint p50 | decode p50 | reply p50 | peak RSS |",
-            "|---|---|---|---|---|---|---|",
+            "| system | p50 | p95 | endpoint p50 | decode p50 | reply p50 | not ended | peak RSS |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for run in runs:
             lat = run["latency"]
@@ -187,8 +219,11 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
             lines.append(
                 f"| {run['system']} | {1000 * lat['p50_s']:.0f} ms | {1000 * lat['p95_s']:.0f} ms "
                 f"| {1000 * lat['endpoint_p50_s']:.0f} ms | {1000 * lat['compute_p50_s']:.0f} ms "
-                f"| {1000 * lat['reply_p50_s']:.0f} ms | {run['peak_rss_mb']:.0f} MB |"
+                f"| {1000 * lat['reply_p50_s']:.0f} ms | {100 * lat['never_ended']:.0f}% "
+                f"| {run['peak_rss_mb']:.0f} MB |"
             )
+        lines += _latency_table(runs)
+        lines += _consultation_table(runs)
         lines += _unsafe_list(runs)
     return "\n".join(lines) + "\n"
 
@@ -205,9 +240,7 @@ def _outcome_table(runs: list[dict], which: str, conditions: list[str]) -> list[
                 cells.append("-")
                 continue
             n = row["n"]
-            cells.append(
-                f"{_pct(row[RIGHT], n)} / {_pct(row[REJECTED], n)} / {row[UNSAFE]}"
-            )
+            cells.append(f"{_pct(row[RIGHT], n)} / {_pct(row[REJECTED], n)} / {row[UNSAFE]}")
         lines.append(f"| {condition} | " + " | ".join(cells) + " |")
     return lines
 
@@ -233,6 +266,49 @@ def _separation_table(runs: list[dict], which: str, conditions: list[str]) -> li
     return lines
 
 
+def _latency_table(runs: list[dict]) -> list[str]:
+    runs = [r for r in runs if r.get("latency_by_condition")]
+    if not runs:
+        return []
+    lines = ["", "Reply latency p50 / p95 per condition (test set):", ""]
+    lines.append("| condition | " + " | ".join(r["system"] for r in runs) + " |")
+    lines.append("|---|" + "---|" * len(runs))
+    conditions = list(dict.fromkeys(c for r in runs for c in r["latency_by_condition"]))
+    for condition in conditions:
+        cells = []
+        for run in runs:
+            lat = run["latency_by_condition"].get(condition) or {}
+            if lat.get("p50_s") is None:
+                cells.append("-")
+            else:
+                cells.append(f"{1000 * lat['p50_s']:.0f} / {1000 * lat['p95_s']:.0f} ms")
+        lines.append(f"| {condition} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _consultation_table(runs: list[dict]) -> list[str]:
+    lines: list[str] = []
+    for run in runs:
+        rows = run.get("consultations") or {}
+        if not rows:
+            continue
+        lines += [
+            "",
+            f"Whole consultations ({run['system']}, simulated test-set people answering "
+            "confirmations and the readback truthfully):",
+            "",
+            "| condition | people | right outcome | unsafe outcome | ended | median turns |",
+            "|---|---|---|---|---|---|",
+        ]
+        for condition, row in rows.items():
+            ended = ", ".join(f"{k} {v}" for k, v in sorted(row["ended"].items()))
+            lines.append(
+                f"| {condition} | {row['n']} | {row['right']} | {row['unsafe']} | {ended} "
+                f"| {row['turns_median']} |"
+            )
+    return lines
+
+
 def _unsafe_list(runs: list[dict]) -> list[str]:
     lines = ["", "Unsafe answers on the test set:", ""]
     count = 0
@@ -244,7 +320,7 @@ def _unsafe_list(runs: list[dict]) -> list[str]:
             conf = error["confidence"]
             lines.append(
                 f"- {run['system']}, {error['condition']}, {error['asked']}: "
-                f"\"{error['said']}\" ({error['means']}) heard \"{error['heard']}\""
+                f'"{error["said"]}" ({error["means"]}) heard "{error["heard"]}"'
                 f"{'' if conf is None else f' at {conf:.2f}'}, recorded {error['recorded']}"
             )
     if count == 0:

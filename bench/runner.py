@@ -110,6 +110,7 @@ class System:
         done_s = time.perf_counter()
         out: dict[str, Any] = {
             "taken_s": stream.taken * CHUNK_S,
+            "audio_s": len(samples) / RATE_HZ,
             "compute_s": done_s - stream.last_pull_s,
             "text": None,
             "confidence": None,
@@ -166,6 +167,16 @@ def main() -> int:
                 result = system.hear(turn.samples, clip["asked"])
                 result.update(clip=clip["id"], condition=name, speech_end_s=turn.speech_end_s)
                 out.write(json.dumps(result, ensure_ascii=False) + "\n")
+        if spec.get("consult"):
+            from bench.consult import Person, consult
+
+            for name in manifest["conditions"]:
+                for person in manifest.get("people", []):
+                    if person["locale"] != system.locale:
+                        continue
+                    who = Person(person["id"], Voice(**person["voice"]), person["answers"])
+                    outcome = consult(system, who, CONDITIONS[name], renderer)
+                    out.write(json.dumps({"type": "consult", **outcome}) + "\n")
     summary = {
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "wall_s": time.perf_counter() - started,

@@ -30,6 +30,7 @@ class System:
     settings: dict[str, Any] = field(default_factory=dict)  # RecognitionSettings fields
     accept_all: bool = False  # no confidence: whatever is understood is taken
     baseline: bool = False  # run BASELINE_REF's tree instead of this checkout
+    consult: bool = False  # also run whole consultations with simulated people
 
     def spec(self) -> dict[str, Any]:
         return asdict(self)
@@ -40,7 +41,7 @@ def systems(locale: str, names: list[str]) -> list[System]:
     engine = ENGINES[locale]
     known = {
         "before": System("before", locale, engine, baseline=True),
-        "toe": System("toe", locale, engine),
+        "toe": System("toe", locale, engine, consult=True),
         "single grammar": System("single grammar", locale, engine, "single", accept_all=True),
         "open+hassil": System("open+hassil", locale, engine, "open", accept_all=True),
         "toe denoise": System("toe denoise", locale, engine, settings={"denoise": True}),

@@ -2,8 +2,8 @@
 
 A turn ends after a pause whose length depends on what was heard so far (voice.grammar.endings):
 a settled phrase ("no", "about a week") after SETTLED_SILENCE_S, a phrase another answer could
-grow from ("i don't") after the settings' end_silence_s, the start of a phrase ("about two")
-after PARTIAL_SILENCE_S.
+grow from ("no" ... "idea") after the settings' end_silence_s, the start of a phrase ("about
+two") after PARTIAL_SILENCE_S.
 
 A frame is speech when the voice-activity detector says so *and* it stands out from the room:
 above the turn's noise floor by ABOVE_FLOOR_DB and within QUIETER_DB of the answer's loud
@@ -40,9 +40,9 @@ def silence_needed(ending: str, settings: RecognitionSettings) -> float:
     """Seconds of pause that end a turn whose words so far have this ending."""
     if ending == SETTLED:
         return min(SETTLED_SILENCE_S, settings.end_silence_s)
-    if ending == OPEN:
+    if ending in (OPEN, OFF):  # off: no phrase starts so; more words will not make one
         return settings.end_silence_s
-    if ending in (PARTIAL, OFF):
+    if ending == PARTIAL:
         return max(PARTIAL_SILENCE_S, settings.end_silence_s)
     raise ValueError(f"unknown ending {ending!r}")
 

@@ -247,6 +247,7 @@ class PocketsphinxRecognizer:
         )
         return _Decoded(kept, complete, ending, evidence)
 
+
 def _log_score(value: float) -> float:
     """pocketsphinx's Python scores are logmath.exp(score): back to its integer log domain."""
     import math

@@ -10,6 +10,7 @@ turn), not vosk's fixed 0.5 s rule.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -35,12 +36,16 @@ _LOGGER = logging.getLogger(__name__)
 SAMPLE_RATE_HZ = 16_000
 # Unknown-word symbols differ between vosk models: "[unk]" in most, "<UNK>" in the Korean one.
 UNKNOWN_WORDS = ("[unk]", "<UNK>", "<unk>")
+DITHER = 1.0  # Kaldi's default dither (one LSB), added here from a fixed seed instead
+DITHER_SEED = 5
 # The confidence model: a logistic regression of "the meaning was right" on the lowest word
 # posterior and whether the raw and the noise-suppressed decodes agree, fitted by bench/fit.py
-# on the Korean tune set; RAW_CONFIDENT is where 90% of its wrong answers fall below.
-WEIGHTS = {"agrees": 1.0, "word_confidence": 3.0}
-BIAS = -2.0
-RAW_CONFIDENT = 0.5
+# on the Korean tune set; RAW_CONFIDENT is where 90% of its wrong answers fall below. With
+# espeak-ng's Korean voice the word posterior says nothing (right and wrong answers alike come
+# at 1.0), so only agreement counts and most answers are confirmed (bench/results/latest.md).
+WEIGHTS = {"agrees": 0.4203, "word_confidence": -0.0298}
+BIAS = 0.5303
+RAW_CONFIDENT = 0.7163
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,43 @@ def load_model(path: Path, registry: Registry | None = None, debug: bool = False
 
     vosk.SetLogLevel(0 if debug else -1)
     try:
-        return vosk.Model(str(path))
+        return vosk.Model(str(without_dither(path)))
     except Exception as err:  # vosk raises a bare Exception("Failed to create a model")
         fix = fix_for_broken(path, registry or load_registry())
         raise ModelError(f"vosk cannot load the model at {path} (corrupt?); run `{fix}`") from err
+
+
+def without_dither(path: Path) -> Path:
+    """The model seen through a folder whose features are computed without Kaldi's dither.
+
+    Kaldi adds random dither (--dither, 1.0 by default) to every sample before its features,
+    so a fresh KaldiRecognizer on the same audio gave word confidences from 0.44 to 0.64.
+    The folder (in the user cache) links to the model's parts and copies its conf/ with
+    --dither=0; the recognizer adds its own dither, seeded the same for every turn. Where
+    links cannot be made, the model is used as it is.
+    """
+    from platformdirs import user_cache_dir
+
+    conf = path / "conf" / "mfcc.conf"
+    if not conf.is_file() or "--dither" in conf.read_text(encoding="utf-8"):
+        return path
+    key = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    overlay = Path(user_cache_dir("toe-assistant")) / "vosk" / f"{path.name}-{key}"
+    try:
+        (overlay / "conf").mkdir(parents=True, exist_ok=True)
+        for part in path.iterdir():
+            link = overlay / part.name
+            if part.name != "conf" and not link.exists():
+                link.symlink_to(part.resolve(), target_is_directory=part.is_dir())
+        for part in (path / "conf").iterdir():
+            text = part.read_text(encoding="utf-8")
+            if part.name == "mfcc.conf":
+                text = text.rstrip("\n") + "\n--dither=0.0\n"
+            (overlay / "conf" / part.name).write_text(text, encoding="utf-8")
+    except OSError as err:
+        _LOGGER.warning("vosk model used with Kaldi's random dither (%s)", err)
+        return path
+    return overlay
 
 
 class VoskRecognizer:
@@ -135,6 +173,7 @@ class VoskRecognizer:
         denoiser = Denoiser(enabled=settings.denoise is not False)
         raw = _Decoder(self._model, grammar_json)
         clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
+        dither = np.random.default_rng(DITHER_SEED)  # the same for every turn
         buffer = b""
         for chunk in audio:
             if chunk.rate_hz != SAMPLE_RATE_HZ:
@@ -144,6 +183,9 @@ class VoskRecognizer:
             buffer += chunk.to_bytes()
             while len(buffer) >= vad.frame_bytes:
                 frame, buffer = buffer[: vad.frame_bytes], buffer[vad.frame_bytes :]
+                samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+                samples += dither.normal(0.0, DITHER, len(samples))
+                frame = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
                 cleaned = denoiser.clean(np.frombuffer(frame, dtype="<i2").astype(np.int16))
                 clean_bytes = cleaned.astype("<i2").tobytes()
                 listening.push(frame, vad.is_speech(frame), clean_bytes)
@@ -158,14 +200,24 @@ class VoskRecognizer:
                 chosen = clean if clean is not None and listening.noisy(settings) else raw
                 words = chosen.words_so_far()
                 needed = silence_needed(self._ending(grammar, words), settings)
-                if listening.too_long or (words and listening.silent_s >= needed):
-                    break
-                if not words and listening.silent_s >= needed:
-                    listening.restart()  # noise that set off the onset: listen on
-        else:
-            if not listening.started:
-                return None
-        noisy = clean is not None and listening.noisy(settings)
+                if not (listening.too_long or listening.silent_s >= needed):
+                    continue
+                transcript = self._finish(raw, clean, listening, grammar)
+                if transcript is not None or listening.too_long:
+                    return transcript
+                # Nothing in it: noise set off the onset. Listen on with new decoders.
+                listening.restart()
+                raw = _Decoder(self._model, grammar_json)
+                clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
+        if not listening.started:
+            return None
+        return self._finish(raw, clean, listening, grammar)
+
+    def _finish(
+        self, raw: _Decoder, clean: _Decoder | None, listening: Listening, grammar: Grammar
+    ) -> Transcript | None:
+        """The turn's transcript from the decoder its noise floor picks (None: no words)."""
+        noisy = clean is not None and listening.noisy(self._settings)
         heard = (clean if noisy and clean is not None else raw).final()
         other = (raw if noisy else clean).final() if clean is not None else None
         return self._transcript(heard, other, grammar)
