@@ -6,7 +6,7 @@ import datetime
 import json
 import platform
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -229,39 +229,40 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
 
 
 def _outcome_table(runs: list[dict], which: str, conditions: list[str]) -> list[str]:
-    head = "| condition | " + " | ".join(r["system"] for r in runs) + " |"
-    lines = ["Right / rejected / unsafe (count):", "", head]
-    lines.append("|---|" + "---|" * len(runs))
-    for condition in conditions:
-        cells = []
-        for run in runs:
-            row = run["rows"].get(f"{which}|{condition}")
-            if row is None:
-                cells.append("-")
-                continue
-            n = row["n"]
-            cells.append(f"{_pct(row[RIGHT], n)} / {_pct(row[REJECTED], n)} / {row[UNSAFE]}")
-        lines.append(f"| {condition} | " + " | ".join(cells) + " |")
-    return lines
+    def cell(row: dict[str, Any]) -> str:
+        n = row["n"]
+        return f"{_pct(row[RIGHT], n)} / {_pct(row[REJECTED], n)} / {row[UNSAFE]}"
+
+    return ["Right / rejected / unsafe (count):", "", *_table(runs, which, conditions, cell)]
 
 
 def _separation_table(runs: list[dict], which: str, conditions: list[str]) -> list[str]:
+    def cell(row: dict[str, Any]) -> str:
+        caught = _pct(row["wrong_caught"], row["meanings_wrong"])
+        confirmed = _pct(row["right_confirmed"], row["meanings_right"])
+        return (
+            f"{caught} caught, {confirmed} confirmed "
+            f"({row['meanings_wrong']}/{row['meanings_right']})"
+        )
+
     runs = [r for r in runs if r["system"] not in ("single grammar", "open+hassil")]
+    return _table(runs, which, conditions, cell)
+
+
+def _table(
+    runs: list[dict],
+    which: str,
+    conditions: list[str],
+    cell: Callable[[dict[str, Any]], str],
+) -> list[str]:
+    """One row per condition, one column per system, each cell from that run's row."""
     lines = ["| condition | " + " | ".join(r["system"] for r in runs) + " |"]
     lines.append("|---|" + "---|" * len(runs))
     for condition in conditions:
         cells = []
         for run in runs:
             row = run["rows"].get(f"{which}|{condition}")
-            if row is None:
-                cells.append("-")
-                continue
-            caught = _pct(row["wrong_caught"], row["meanings_wrong"])
-            confirmed = _pct(row["right_confirmed"], row["meanings_right"])
-            cells.append(
-                f"{caught} caught, {confirmed} confirmed "
-                f"({row['meanings_wrong']}/{row['meanings_right']})"
-            )
+            cells.append("-" if row is None else cell(row))
         lines.append(f"| {condition} | " + " | ".join(cells) + " |")
     return lines
 
