@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voice import readback
-from voice.confidence import CONFIRM_BELOW
+from voice.confidence import CONFIRM_BELOW, STOP_SURE
 from voice.content import AnswerValue, Consultation, Dialog, Question
 from voice.events import (
     FINISHED,
@@ -97,9 +97,13 @@ class Conversation:
         if meaning is not None and meaning.intent in BOUND_INTENTS:
             meaning = self._bounded(meaning, turn)
         if meaning is None:
+            turn.stop_heard = False
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.confirm_below
+        stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
+        if meaning.command == "stop" and confidence < STOP_SURE and not (stop_again and not doubtful):
+            return self._not_understood(turn)  # a mistaken stop would end with no advice
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending
         # The same worrying answer heard twice counts, however faint each time; a faint

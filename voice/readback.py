@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
+from voice.confidence import STOP_SURE
 from voice.content import AnswerValue, Consultation
 from voice.events import FINISHED, READBACK, STOPPED, Event, Heard, Say, Turn
 from voice.intents import Meaning
@@ -30,14 +31,16 @@ def judge(
     meaning: Meaning,
     doubtful: bool,
     answers: Mapping[str, AnswerValue],
+    stop_counts: bool = True,
 ) -> tuple[Verdict, str | None]:
     """What a reply to the readback does, and the question it corrects (for "corrected").
 
     A clear yes confirms; a faint yes, a command, or agreeing with one part ("no swelling")
-    asks again, since self-care needs a sure yes. A sign or a duration corrects that answer,
+    asks again, since self-care needs a sure yes; so does a "stop" that does not count yet
+    (``stop_counts``: sure, or the second in a row). A sign or a duration corrects that answer,
     a worrying correction even when faint. Anything else denies the readback.
     """
-    if meaning.command == "stop" and not doubtful:
+    if meaning.command == "stop" and stop_counts and not doubtful:
         return "stop", None
     if meaning.command is not None or (doubtful and meaning.intent == "answer_yes"):
         return "ask_again", None
@@ -81,7 +84,11 @@ def hear(
         return denied(conversation)
     heard = Heard(READBACK, text, meaning.intent, confidence)
     doubtful = confidence < conversation.confirm_below
-    verdict, target = judge(conversation.consultation, meaning, doubtful, conversation.answers)
+    stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
+    stop_counts = confidence >= STOP_SURE or stop_again
+    verdict, target = judge(
+        conversation.consultation, meaning, doubtful, conversation.answers, stop_counts
+    )
     if verdict == "stop":
         return [heard, Say(say.stopped), *conversation._finish(STOPPED, speak=False)]
     if verdict == "ask_again":
