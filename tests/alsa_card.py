@@ -56,6 +56,7 @@ class VirtualCard:
     _pending: bytearray = field(default_factory=bytearray, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _unplugged: threading.Event = field(default_factory=threading.Event, repr=False)
 
     def hear(self, samples: np.ndarray) -> None:
         """Queue int16 samples at ``rate_hz`` for the microphone; silence follows them."""
@@ -63,6 +64,27 @@ class VirtualCard:
         data += bytes(-len(data) % (self.block_frames * 2))  # whole periods only
         with self._lock:
             self._pending += data
+
+    def unplug_microphone(self) -> None:
+        """The microphone goes away: it stops sending audio and can no longer be opened."""
+        self._unplugged.set()
+        os.rename(self.infile, self.infile.with_suffix(".unplugged"))
+
+    def replug_microphone(self) -> None:
+        """The microphone is back: it opens again and sends the room's silence."""
+        with self._lock:
+            self._pending.clear()  # what it would have heard while away is gone
+        os.rename(self.infile.with_suffix(".unplugged"), self.infile)
+        self._unplugged.clear()
+
+    def break_speaker(self) -> None:
+        """Playback fails to open: a folder stands where the card writes what it plays."""
+        self.playback_path.unlink(missing_ok=True)
+        self.playback_path.mkdir()
+
+    def fix_speaker(self) -> None:
+        """Playback works again."""
+        self.playback_path.rmdir()
 
     def played(self) -> np.ndarray:
         """Everything played to the card so far, as int16 samples at ``rate_hz``."""
@@ -102,6 +124,10 @@ class VirtualCard:
         step_s = self.block_frames / self.rate_hz
         next_silence = time.monotonic()
         while not self._stop.is_set():
+            if self._unplugged.is_set():
+                self._stop.wait(step_s)
+                next_silence = time.monotonic()
+                continue
             now = time.monotonic()
             with self._lock:
                 if not self._pending and now >= next_silence:
@@ -138,9 +164,16 @@ class CardProcess:
     _readers: list[threading.Thread] = field(default_factory=list, repr=False)
 
     @classmethod
-    def start(cls, args: Sequence[str], env: dict[str, str]) -> CardProcess:
+    def start(
+        cls, args: Sequence[str], env: dict[str, str], cwd: Path | None = None
+    ) -> CardProcess:
         process = subprocess.Popen(
-            list(args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            list(args),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=cwd,
         )
         running = cls(process)
         for target in (running._read_stdout, running._read_stderr):

@@ -16,6 +16,9 @@ class Behaviour:
     drop_after_bytes: int | None = None  # close the socket after sending this many body bytes
     wrong_content: bool = False  # serve the same length of different bytes
     honour_range: bool = True  # False: ignore Range and always send the whole file
+    redirects: dict[str, str] = field(default_factory=dict)  # URL path -> 302 Location
+    omit_length: bool = False  # no Content-Length: the body ends when the socket closes
+    extra_bytes: int = 0  # send this many bytes more than the file holds
     requests: list[dict[str, str]] = field(default_factory=list)  # headers of each request
 
 
@@ -34,7 +37,9 @@ class LoopbackServer:
         self.files = files
         self.behaviour = Behaviour()
         self._httpd = _QuietServer(("127.0.0.1", 0), _handler_for(self))
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self._thread.start()
 
     def url(self, path: str) -> str:
@@ -60,6 +65,12 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             """Send the file, a Range of it, or a 404."""
             behaviour = server.behaviour
             behaviour.requests.append(dict(self.headers.items()))
+            if self.path in behaviour.redirects:
+                self.send_response(302)
+                self.send_header("Location", behaviour.redirects[self.path])
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
             body = server.files.get(self.path)
             if body is None:
                 self.send_error(404)
@@ -79,9 +90,13 @@ def _handler_for(server: LoopbackServer) -> type[BaseHTTPRequestHandler]:
             else:
                 self.send_response(206)
                 self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
-            payload = body[start:]
+            payload = body[start:] + bytes(behaviour.extra_bytes)
             self.send_header("Content-Type", "application/zip")
-            self.send_header("Content-Length", str(len(payload)))
+            if behaviour.omit_length:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(payload)))
             self.send_header("Accept-Ranges", "bytes")
             self.end_headers()
             if behaviour.drop_after_bytes is not None:

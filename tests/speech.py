@@ -7,7 +7,9 @@ transcript = recognizer.transcribe(stream(chunk), grammar)
 from __future__ import annotations
 
 import io
+import os
 import subprocess
+import tempfile
 import wave
 from collections.abc import Iterator
 from functools import lru_cache
@@ -76,3 +78,22 @@ def stream(chunk: AudioChunk, chunk_ms: int = 30) -> Iterator[AudioChunk]:
     step = chunk.rate_hz * chunk_ms // 1000
     for start in range(0, len(chunk.samples), step):
         yield AudioChunk(chunk.rate_hz, chunk.samples[start : start + step])
+
+
+FLITE_VOICES = ("kal", "slt", "rms", "awb")
+
+
+@lru_cache(maxsize=128)
+def flite_utterance(
+    text: str, voice: str = "slt", lead_s: float = 0.3, tail_s: float = 1.0
+) -> AudioChunk:
+    """``text`` spoken by flite's ``voice`` at 16 kHz, with silence around it."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "speech.wav")
+        subprocess.run(["flite", "-voice", voice, "-t", text, "-o", path], check=True)
+        with wave.open(path) as wav:
+            rate = wav.getframerate()
+            samples = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
+    resampled = soxr.resample(samples.astype(np.float32), rate, RATE_HZ)
+    speech = AudioChunk(RATE_HZ, np.clip(resampled, -32768, 32767).astype(np.int16))
+    return concat([silence(lead_s, RATE_HZ), speech, silence(tail_s, RATE_HZ)])

@@ -247,9 +247,8 @@ REPLY = st.one_of(
     replies=st.lists(st.tuples(REPLY, st.floats(0, 1)), min_size=1, max_size=12),
 )
 def test_any_answers_repeated_forever_end_within_the_bound(
-    replies: list[tuple[str, float]],
+    dialog: Dialog, replies: list[tuple[str, float]]
 ) -> None:
-    dialog = load_dialog("en")
     conversation = Conversation(dialog)
     conversation.start()
     turns = 0

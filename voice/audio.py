@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 import struct
 import wave
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import BinaryIO, Protocol
 
 import numpy as np
 
 from voice.errors import UsageError
+from voice.files import read_bytes, shown, write_atomic
 
 SAMPLE_WIDTH_BYTES = 2  # everything inside the pipeline is signed 16-bit PCM
 
@@ -45,6 +48,10 @@ class AudioSource(Protocol):
         ...
 
 
+class SpeechInterrupted(Exception):
+    """Raised by a sink that stopped playing because the person spoke over it (a barge-in)."""
+
+
 class AudioSink(Protocol):
     """Where the assistant's voice goes: a speaker, a file, a recording."""
 
@@ -59,21 +66,23 @@ _WAVE_FORMAT_PCM = 0x0001
 _WAVE_FORMAT_FLOAT = 0x0003
 _WAVE_FORMAT_EXTENSIBLE = 0xFFFE
 _INT16_MAX = 32767
+MAX_WAV_BYTES = 64_000_000  # about 33 minutes of 16 kHz mono; far longer than any answer
+# What a microphone or a sound file really uses; a header outside this is damaged or hostile.
+MIN_RATE_HZ, MAX_RATE_HZ = 4_000, 384_000
+MAX_CHANNELS = 32
 
 WavFile = str | os.PathLike[str] | BinaryIO  # a path, or a binary file object (e.g. BytesIO)
 
 
-def read_wav(source: WavFile) -> AudioChunk:
+def read_wav(source: WavFile, max_bytes: int = MAX_WAV_BYTES) -> AudioChunk:
     """Read a PCM WAV (8/16/24/32-bit or 32-bit float, any rate, channels mixed down) as a chunk."""
     name = _describe(source)
-    try:
-        if isinstance(source, (str, os.PathLike)):
-            with open(source, "rb") as handle:
-                data = handle.read()
-        else:
-            data = source.read()
-    except OSError as err:
-        raise UsageError(f"cannot read WAV file {name}: {err.strerror or err}") from err
+    if isinstance(source, (str, os.PathLike)):
+        data = read_bytes(Path(source), UsageError, max_bytes, "WAV file")
+    else:
+        data = source.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise UsageError(f"{name} is larger than {max_bytes // 1_000_000} MB; give a short WAV")
     fmt, frames = _parse_riff(data, name)
     tag, channels, rate_hz, bits = fmt
     samples = _to_int16(frames, tag, bits, name)
@@ -84,9 +93,14 @@ def read_wav(source: WavFile) -> AudioChunk:
     return AudioChunk(rate_hz=rate_hz, samples=samples)
 
 
-def write_wav(target: WavFile, chunk: AudioChunk) -> None:
-    """Write the chunk as a mono 16-bit PCM WAV to a path or a binary file object."""
-    with wave.open(target if not isinstance(target, os.PathLike) else os.fspath(target), "wb") as w:
+def write_wav(target: WavFile, chunk: AudioChunk, what: str = "the WAV file") -> None:
+    """Write the chunk as a mono 16-bit PCM WAV to a path (atomically) or a binary file object."""
+    if isinstance(target, (str, os.PathLike)):
+        buffer = io.BytesIO()
+        write_wav(buffer, chunk)
+        write_atomic(Path(target), lambda handle: handle.write(buffer.getvalue()), what)
+        return
+    with wave.open(target, "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(SAMPLE_WIDTH_BYTES)
         w.setframerate(chunk.rate_hz)
@@ -120,8 +134,8 @@ def silence(duration_s: float, rate_hz: int) -> AudioChunk:
 
 def _describe(source: WavFile) -> str:
     if isinstance(source, (str, os.PathLike)):
-        return f"'{os.fspath(source)}'"
-    return f"'{getattr(source, 'name', '<in-memory file>')}'"
+        return shown(os.fspath(source))
+    return shown(str(getattr(source, "name", "<in-memory file>")))
 
 
 def _parse_riff(data: bytes, name: str) -> tuple[tuple[int, int, int, int], bytes]:
@@ -143,11 +157,21 @@ def _parse_riff(data: bytes, name: str) -> tuple[tuple[int, int, int, int], byte
         elif chunk_id == b"data":
             if fmt is None:
                 break
-            if fmt[1] < 1 or fmt[2] < 1:
-                raise UsageError(f"{name} has {fmt[1]} channels at {fmt[2]} Hz{hint}")
+            _check_format(fmt, name, hint)
             return fmt, body
         pos += 8 + size + (size & 1)  # chunks are padded to an even length
     raise UsageError(f"{name} is not a readable WAV file (no fmt and data chunks){hint}")
+
+
+def _check_format(fmt: tuple[int, int, int, int], name: str, hint: str) -> None:
+    """Refuse a header no real recording has (e.g. 4294967295 Hz, 65535 channels)."""
+    _, channels, rate_hz, _ = fmt
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise UsageError(f"{name} declares {channels} channels; 1 to {MAX_CHANNELS} work{hint}")
+    if not MIN_RATE_HZ <= rate_hz <= MAX_RATE_HZ:
+        raise UsageError(
+            f"{name} declares {rate_hz} Hz; {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz work{hint}"
+        )
 
 
 def _to_int16(frames: bytes, tag: int, bits: int, name: str) -> np.ndarray:

@@ -11,10 +11,12 @@ from hassil import Intents
 from pydantic import BaseModel, ConfigDict, Field
 
 from voice.errors import DialogError
-from voice.files import load_yaml, read_yaml, shown, validate
+from voice.files import inside, load_yaml, read_yaml, shown, validate
 
 DEFAULT_LOCALE = "en"
+DIALOGS_ENV = "TOE_ASSISTANT_DIALOGS"
 CONSULTATION_FILE = "consultation.yaml"
+SUMMARY_FILE = "summary.yaml"  # how `toe-assistant summaries` words a saved consultation
 SOURCE_FILE = "SOURCE.txt"  # the clinical source every `source:` quote is checked against
 
 Answer = Literal["yes", "no", "unsure"]
@@ -186,6 +188,24 @@ class IntentsFile(_Strict):
     settings: dict[str, Any] = {}
 
 
+class SummaryWording(_Strict):
+    """How a saved consultation is told back in plain sentences (dialogs/<locale>/summary.yaml).
+
+    Answers are worded with the consultation's question labels and ``say.answer_words``, and
+    the reasons with its rules' ``reason`` sentences, so this file adds no medical content.
+    """
+
+    locale: str
+    heading: str  # {date} {time}
+    answer: str  # {label} {answer}
+    outcomes: dict[str, str] = Field(min_length=1)  # outcome id -> what was advised
+    advice: str  # {advice}: one of the outcomes' wording
+    because: str  # {reasons}: the rules' reason sentences, joined
+    ended: dict[str, str] = {}  # how it ended, when not simply finished (gave_up, turn_limit)
+    note: str
+    none_saved: str  # {folder}
+
+
 @dataclass(frozen=True)
 class Dialog:
     """A loaded, schema-checked consultation with its hassil intents."""
@@ -201,7 +221,7 @@ class Dialog:
 
 def dialogs_root() -> Path:
     """Where the dialogs are: inside the installed package, else the source checkout."""
-    override = os.environ.get("TOE_ASSISTANT_DIALOGS")
+    override = os.environ.get(DIALOGS_ENV)
     if override:
         return Path(override)
     here = Path(__file__).resolve().parent
@@ -212,9 +232,29 @@ def dialogs_root() -> Path:
 
 
 def available_locales() -> list[str]:
-    """Locales that have a consultation."""
+    """Locales that have a consultation; DialogError when there is none at all."""
     root = dialogs_root()
-    return sorted(p.parent.name for p in root.glob(f"*/{CONSULTATION_FILE}"))
+    try:
+        found = sorted(p.parent.name for p in root.glob(f"*/{CONSULTATION_FILE}"))
+    except OSError as err:
+        raise DialogError(f"cannot read the dialogs folder {shown(root)}: {err.strerror}") from err
+    if not found:
+        raise DialogError(
+            f"no consultation in {shown(root)} (looked for */{CONSULTATION_FILE}); "
+            f"point {DIALOGS_ENV} at a dialogs folder, or reinstall toe-assistant"
+        )
+    return found
+
+
+def load_summary_wording(dialog: Dialog) -> SummaryWording:
+    """The summary wording beside a loaded consultation, checked against its outcomes."""
+    path = dialog.folder / SUMMARY_FILE
+    wording = load_yaml(path, SummaryWording, DialogError)
+    from voice.validate import summary_problems  # it builds on this module's schema
+
+    for problem in summary_problems(dialog, wording):
+        raise DialogError(f"{shown(path)}: {problem}")
+    return wording
 
 
 def parse_consultation(path: Path) -> Consultation:
@@ -233,7 +273,11 @@ def parse_intents(path: Path) -> Intents:
 
 
 def load_dialog(locale: str = DEFAULT_LOCALE, path: Path | None = None) -> Dialog:
-    """Load a consultation by locale, or from an explicit consultation file."""
+    """Load a consultation by locale, or from an explicit consultation file, and check it.
+
+    Every check of check-dialogs but the speech models' vocabulary runs here, so a broken
+    dialog is one DialogError before the first question (voice/validate.py).
+    """
     if path is None:
         folder = dialogs_root() / locale
         path = folder / CONSULTATION_FILE
@@ -241,5 +285,10 @@ def load_dialog(locale: str = DEFAULT_LOCALE, path: Path | None = None) -> Dialo
             known = ", ".join(available_locales())
             raise DialogError(f"no consultation for locale {locale!r}; available: {known}")
     consultation = parse_consultation(path)
-    intents = parse_intents(path.parent / consultation.intents)
-    return Dialog(consultation=consultation, intents=intents, folder=path.parent)
+    intents_file = inside(path.parent, consultation.intents, DialogError, f"{shown(path)}: intents")
+    intents = parse_intents(intents_file)
+    dialog = Dialog(consultation=consultation, intents=intents, folder=path.parent)
+    from voice.validate import check  # it builds on this module's schema
+
+    check(dialog, shown(path))
+    return dialog

@@ -7,7 +7,7 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from types import ModuleType, TracebackType
 from typing import Any, Literal
@@ -27,6 +27,11 @@ DEFAULT_BLOCK_S = 0.1
 DEFAULT_QUEUE_S = 10.0  # audio kept while the consumer lags; older blocks are dropped beyond it
 DEFAULT_STALL_S = 5.0  # no audio for this long from an open stream: the device went away
 CLOSE_TIMEOUT_S = 2.0  # how long closing a microphone may take before we stop waiting
+PLAY_BLOCK_S = 0.05  # playback is written in blocks this long, checking between them
+# Playback is kept at most this far ahead of the clock: a stop drops no more than this much
+# queued sound, whatever buffer the device or sound server keeps (the virtual test card,
+# with no clock at all, would otherwise take a whole sentence at once).
+PLAY_LEAD_S = 0.1
 _LIST_HINT = "run `toe-assistant devices` to list them"
 
 
@@ -110,6 +115,7 @@ class DeviceSource:
         block_s: float = DEFAULT_BLOCK_S,
         queue_s: float = DEFAULT_QUEUE_S,
         stall_s: float = DEFAULT_STALL_S,
+        close_timeout_s: float = CLOSE_TIMEOUT_S,
     ) -> None:
         """Pick the device now (so a bad name fails early); the stream opens in ``with``."""
         self.device = find_device(device, "input")
@@ -120,6 +126,7 @@ class DeviceSource:
             maxsize=max(1, round(queue_s / block_s))
         )
         self._stall_s = stall_s
+        self._close_timeout_s = close_timeout_s
         self._stream: Any = None
         self._dropped_blocks = 0
         self.open_latency_s = 0.0
@@ -232,10 +239,10 @@ class DeviceSource:
         # block PortAudio's abort for ever: close aside, and stop waiting after a while.
         closer = threading.Thread(target=_abort_and_close, args=(stream,), daemon=True)
         closer.start()
-        closer.join(timeout=CLOSE_TIMEOUT_S)
+        closer.join(timeout=self._close_timeout_s)
         if closer.is_alive():
             self.stuck = True
-            _LOGGER.warning("the input device did not close within %.0f s", CLOSE_TIMEOUT_S)
+            _LOGGER.warning("the input device did not close within %.1f s", self._close_timeout_s)
             # PortAudio's exit handler (Pa_Terminate) would wait on the same stuck thread and
             # hang the process at exit: leave the library to the operating system instead.
             atexit.unregister(_sounddevice()._exit_handler)
@@ -250,30 +257,63 @@ def _abort_and_close(stream: Any) -> None:
 
 
 class DeviceSink:
-    """An AudioSink to a speaker: resamples to the device rate and plays to the end."""
+    """An AudioSink to a speaker: resamples to the device rate, plays in small blocks."""
 
-    def __init__(self, device: DeviceSpec = None) -> None:
+    def __init__(
+        self, device: DeviceSpec = None, block_s: float = PLAY_BLOCK_S, lead_s: float = PLAY_LEAD_S
+    ) -> None:
         """Pick the device now, so a bad name fails before anything is said."""
         self.device = find_device(device, "output")
         self.rate_hz = self.device.default_rate_hz
+        self._block_frames = max(1, round(block_s * self.rate_hz))
+        self._lead_s = lead_s
 
-    def play(self, chunk: AudioChunk) -> None:
-        """Play the chunk and return when the device has played it."""
-        sd = _sounddevice()
+    def play(self, chunk: AudioChunk, check: Callable[[], None] | None = None) -> None:
+        """Play the chunk and return when the device has played it.
+
+        ``check`` runs before each block; an exception from it stops the sound at once
+        (what is queued is dropped) and propagates, e.g. when the person interrupts.
+        """
         samples = resample(chunk, self.rate_hz).samples.astype(np.int16, copy=False)
         if len(samples) == 0:
             return
+        sd = _sounddevice()
         try:
-            with sd.OutputStream(
+            stream = sd.OutputStream(
                 samplerate=self.rate_hz, device=self.device.index, channels=1, dtype="int16"
-            ) as stream:
-                stream.write(samples.reshape(-1, 1))
-            # leaving the block stops the stream, which waits until every buffer has played
+            )
         except (sd.PortAudioError, ValueError) as err:
-            raise AudioError(
-                f"cannot play on output device {self.device.index} ({self.device.name}): {err}; "
-                f"check the speaker is connected ({_LIST_HINT})"
-            ) from err
+            raise self._failed(err) from err
+        try:
+            self._write(stream, samples.reshape(-1, 1), check)
+        except (sd.PortAudioError, ValueError) as err:
+            stream.abort()
+            raise self._failed(err) from err
+        except BaseException:
+            stream.abort()  # drop what is queued: silence now, not after the buffer drains
+            raise
+        finally:
+            stream.close()
+
+    def _write(self, stream: Any, frames: np.ndarray, check: Callable[[], None] | None) -> None:
+        stream.start()
+        started = time.monotonic()
+        for start in range(0, len(frames), self._block_frames):
+            if check is not None:
+                check()
+            ahead_s = start / self.rate_hz - (time.monotonic() - started)
+            if ahead_s > self._lead_s:
+                time.sleep(ahead_s - self._lead_s)
+                if check is not None:
+                    check()
+            stream.write(frames[start : start + self._block_frames])
+        stream.stop()  # returns once every buffer has played
+
+    def _failed(self, err: Exception) -> AudioError:
+        return AudioError(
+            f"cannot play on output device {self.device.index} ({self.device.name}): {err}; "
+            f"check the speaker is connected ({_LIST_HINT})"
+        )
 
 
 def _sounddevice() -> ModuleType:
@@ -294,3 +334,14 @@ def _default_index(sd: Any, kind: Kind) -> int:
         return int(sd.query_devices(kind=kind)["index"])
     except (sd.PortAudioError, ValueError):
         return -1
+
+
+def rescan_devices() -> None:
+    """Make PortAudio list the devices afresh, e.g. a USB microphone plugged in after start-up.
+
+    PortAudio reads the device list once; re-initialising it closes every stream, so call it
+    only with none open.
+    """
+    sd = _sounddevice()
+    sd._terminate()
+    sd._initialize()

@@ -102,7 +102,8 @@ class Conversation:
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.confirm_below
         stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
-        if meaning.command == "stop" and confidence < STOP_SURE and not (stop_again and not doubtful):
+        stop_counts = confidence >= STOP_SURE or (stop_again and not doubtful)
+        if meaning.command == "stop" and not stop_counts:
             return self._not_understood(turn)  # a mistaken stop would end with no advice
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending

@@ -23,3 +23,7 @@ class ModelError(ToeAssistantError):
 
 class AudioError(ToeAssistantError):
     """No audio system, no such device, or a device that went away."""
+
+
+class OutputError(ToeAssistantError):
+    """Standard output is closed, full, or its reader went away."""

@@ -9,6 +9,7 @@ to do, never a traceback.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Callable, Iterator
@@ -33,16 +34,42 @@ def shown(path: Path | str) -> str:
     return repr(text)[1:-1]
 
 
-def read_text(path: Path, error: type[ToeAssistantError], max_bytes: int = MAX_TEXT_BYTES) -> str:
-    """The UTF-8 text of ``path``, at most ``max_bytes`` long; ``error`` says what went wrong."""
+def read_bytes(
+    path: Path, error: type[ToeAssistantError], max_bytes: int, what: str = "file"
+) -> bytes:
+    """The bytes of ``path``, refusing more than ``max_bytes`` (a device or pipe never ends)."""
     try:
-        with path.open("rb") as handle:
+        with Path(path).open("rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as err:
         reason = err.strerror or type(err).__name__
-        raise error(f"{shown(path)}: cannot read ({reason})") from err
+        raise error(f"{shown(path)}: cannot read the {what} ({reason})") from err
     if len(data) > max_bytes:
-        raise error(f"{shown(path)}: larger than {max_bytes // 1000} kB; is it the right file?")
+        raise error(
+            f"{shown(path)}: the {what} is larger than {_size(max_bytes)}; is it the right file?"
+        )
+    return data
+
+
+def _size(count: int) -> str:
+    return f"{count // 1_000_000} MB" if count >= 10_000_000 else f"{count // 1000} kB"
+
+
+def inside(folder: Path, relative: str, error: type[ToeAssistantError], origin: str) -> Path:
+    """``folder / relative``, refused unless it resolves (links followed) inside ``folder``."""
+    base = folder.resolve()
+    target = (base / relative).resolve()
+    if not target.is_relative_to(base):
+        raise error(
+            f"{origin}: {shown(relative)} is outside {shown(folder)}; "
+            "name a file in the same folder"
+        )
+    return target
+
+
+def read_text(path: Path, error: type[ToeAssistantError], max_bytes: int = MAX_TEXT_BYTES) -> str:
+    """The UTF-8 text of ``path``, at most ``max_bytes`` long; ``error`` says what went wrong."""
+    data = read_bytes(path, error, max_bytes)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as err:
@@ -98,7 +125,7 @@ def load_yaml(path: Path, model: type[_Model], error: type[ToeAssistantError]) -
 
 
 def write_atomic(
-    path: Path, write: Callable[[IO[bytes]], None], what: str = "the file", mode: int = 0o644
+    path: Path, write: Callable[[IO[bytes]], object], what: str = "the file", mode: int = 0o644
 ) -> None:
     """Write ``path`` through a temporary file beside it, then rename: never half a file.
 
@@ -121,6 +148,28 @@ def write_atomic(
         raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
 
 
+def check_writable(path: Path, what: str = "the file") -> None:
+    """Fail now, not after a whole consultation, when ``path`` clearly cannot be written.
+
+    A folder, or a folder where no file can be created (read-only, /proc), is one UsageError;
+    anything else is found out by write_atomic itself.
+    """
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise UsageError(f"cannot write {what} to {shown(target)}: it is a folder")
+        folder = next((p for p in (target.parent, *target.parent.parents) if p.exists()), None)
+        if folder is None:
+            return
+        if not folder.is_dir():
+            raise UsageError(f"cannot write {what} to {shown(target)}: {shown(folder)} is a file")
+        with _temporary_beside(folder / target.name, 0o600):
+            pass
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
+
+
 @contextlib.contextmanager
 def _temporary_beside(target: Path, mode: int) -> Iterator[tuple[IO[bytes], Path]]:
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
@@ -134,3 +183,32 @@ def _temporary_beside(target: Path, mode: int) -> Iterator[tuple[IO[bytes], Path
             handle.close()
         with contextlib.suppress(FileNotFoundError):
             temporary.unlink()
+
+
+def append_line(path: Path, line: str, what: str = "the file", mode: int = 0o600) -> None:
+    """Append one line in a single write, then fsync: the file never ends in half a line.
+
+    A short or failed write (a full disk) is cut back off before the error is raised, so the
+    file is as it was. The file is created with ``mode`` and kept at it.
+    """
+    target = Path(path)
+    data = (line.rstrip("\n") + "\n").encode("utf-8")
+    try:
+        fd = os.open(target, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_CLOEXEC, mode)
+    except OSError as err:
+        raise UsageError(f"cannot write {what} to {shown(target)}: {err.strerror}") from err
+    try:
+        os.fchmod(fd, mode)
+        size = os.fstat(fd).st_size
+        try:
+            if os.write(fd, data) != len(data):
+                raise OSError(errno.ENOSPC, "the line was cut short (is the disk full?)")
+            os.fsync(fd)
+        except OSError:
+            os.ftruncate(fd, size)
+            raise
+    except OSError as err:
+        reason = err.strerror or type(err).__name__
+        raise UsageError(f"cannot write {what} to {shown(target)}: {reason}") from err
+    finally:
+        os.close(fd)

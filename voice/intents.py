@@ -12,6 +12,9 @@ from voice.content import AnswerValue
 _LOGGER = logging.getLogger(__name__)
 
 HOURS_PER_DAY = 24.0
+# An answer is a few words ("no", "about two weeks", "no wait, I meant yes"); anything longer
+# is not one, and is not handed to the matcher (whose time grows with the text).
+MAX_ANSWER_CHARS = 300
 
 # The intent names every locale's intents file uses (see dialogs/en/intents.yaml).
 ANSWER_INTENTS = {"answer_yes": "yes", "answer_no": "no", "answer_unsure": "unsure"}
@@ -109,7 +112,7 @@ class Understanding:
     def parse(self, text: str) -> Meaning | None:
         """The meaning of text, or None when no intent matches."""
         cleaned = text.strip()
-        if not cleaned:
+        if not cleaned or len(cleaned) > MAX_ANSWER_CHARS:
             return None
         result = recognize_best(cleaned, self._intents, language=self._intents.language)
         if result is None:

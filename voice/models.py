@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from voice.errors import ModelError
-from voice.files import load_yaml
+from voice.files import load_yaml, shown
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -165,9 +165,21 @@ def installed_path(entry: ModelEntry, directory: Path) -> Path | None:
         except ImportError:
             return None
         candidate = Path(pocketsphinx.get_model_path()) / source.model
-    if candidate is None or layout_problem(candidate, entry.engine) is not None:
+    if candidate is None:
         return None
-    return candidate
+    try:
+        problem = layout_problem(candidate, entry.engine)
+    except OSError as err:
+        raise _unreadable(candidate, err) from err
+    return candidate if problem is None else None
+
+
+def _unreadable(path: Path, err: OSError) -> ModelError:
+    reason = err.strerror or type(err).__name__
+    return ModelError(
+        f"cannot look into {shown(path)} ({reason}); fix its permissions, "
+        "or choose another folder with --models-dir"
+    )
 
 
 def status(registry: Registry, directory: Path) -> list[ModelStatus]:
@@ -175,7 +187,11 @@ def status(registry: Registry, directory: Path) -> list[ModelStatus]:
     result = []
     for entry in registry.entries:
         path = installed_path(entry, directory)
-        result.append(ModelStatus(entry, path, folder_bytes(path) if path else 0))
+        try:
+            size = folder_bytes(path) if path else 0
+        except OSError as err:
+            raise _unreadable(path or directory, err) from err
+        result.append(ModelStatus(entry, path, size))
     return result
 
 
@@ -207,9 +223,12 @@ def resolve_vosk_model(
 ) -> Path:
     """--model PATH, else a downloaded registry model, else a package model for the locale."""
     if explicit is not None:
-        problem = layout_problem(explicit, "vosk")
+        try:
+            problem = layout_problem(explicit, "vosk")
+        except OSError as err:
+            raise _unreadable(explicit, err) from err
         if problem:
-            raise ModelError(f"--model {explicit}: not a vosk model: {problem}")
+            raise ModelError(f"--model {shown(explicit)}: not a vosk model: {problem}")
         return explicit
     candidates = [e for e in registry.entries if e.engine == "vosk"]
     exact = [e for e in candidates if e.locale.lower() == locale.lower()]

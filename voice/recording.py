@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from voice.audio import AudioChunk, concat, resample, silence, write_wav
-from voice.errors import UsageError
 
 RECORDING_RATE_HZ = 16_000
 
@@ -27,10 +26,6 @@ class Recording:
         return sum(chunk.duration_s for chunk in self._chunks)
 
     def save(self, path: Path) -> None:
-        """Write the conversation as one mono 16-bit WAV."""
+        """Write the conversation as one mono 16-bit WAV, whole or not at all."""
         audio = concat(self._chunks) if self._chunks else silence(0.0, self.rate_hz)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            write_wav(path, audio)
-        except OSError as err:
-            raise UsageError(f"cannot write the recording to {path}: {err.strerror}") from err
+        write_wav(path, audio, "the recording")

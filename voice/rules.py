@@ -112,12 +112,27 @@ def next_question(consultation: Consultation, answers: Answers) -> str | None:
     return None
 
 
-def walk(consultation: Consultation) -> Iterator[tuple[dict[str, AnswerValue], Decision]]:
-    """Every way through the consultation: the answers given and the decision reached."""
+class PathLimit(Exception):
+    """More ways through the consultation than the caller wanted to enumerate."""
+
+
+def walk(
+    consultation: Consultation, limit: int | None = None
+) -> Iterator[tuple[dict[str, AnswerValue], Decision]]:
+    """Every way through the consultation: the answers given and the decision reached.
+
+    There can be exponentially many (3^18 for 18 yes/no questions): past ``limit`` paths,
+    PathLimit is raised rather than running on.
+    """
+    count = 0
 
     def go(answers: dict[str, AnswerValue]) -> Iterator[tuple[dict[str, AnswerValue], Decision]]:
+        nonlocal count
         question = next_question(consultation, answers)
         if question is None:
+            count += 1
+            if limit is not None and count > limit:
+                raise PathLimit(f"more than {limit} paths")
             yield answers, decide(consultation, answers)
             return
         for value in possible_answers(consultation, question):

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from voice.asr import Recognizer
-from voice.audio import AudioChunk, AudioSink
+from voice.audio import AudioChunk, AudioSink, SpeechInterrupted
 from voice.confidence import CONFIRM_BELOW
 from voice.content import Dialog
 from voice.dialog import Conversation
@@ -92,13 +92,22 @@ class SpokenConsultation:
             done_s = time.perf_counter()
             turn_end = (question, audio.last_pull_s, done_s)
             if transcript is None or not transcript.in_grammar:
-                _LOGGER.info("nothing usable heard for %s: %s", question, transcript)
+                _LOGGER.info("nothing usable heard for %s", question)
+                _LOGGER.debug("heard instead: %s", transcript)  # what was said: --debug only
                 events = conversation.hear(None)
             else:
                 events = conversation.hear(transcript.text, transcript.confidence)
 
     def _speak(self, events: list[Event], turn_end: tuple[str, float, float] | None) -> None:
         self.emit(events)
+        try:
+            self._say(events, turn_end)
+        except SpeechInterrupted:
+            # The person cut in (e.g. said the wake word): the rest of this turn's speech is
+            # dropped and the loop listens, or returns the result if there is nothing to ask.
+            _LOGGER.info("interrupted while speaking")
+
+    def _say(self, events: list[Event], turn_end: tuple[str, float, float] | None) -> None:
         for event in events:
             if not isinstance(event, (Say, Prompt)):
                 continue

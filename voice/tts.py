@@ -9,12 +9,14 @@ always complete, and nothing is written to disk.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import difflib
 import logging
+import os
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -32,6 +34,7 @@ BUFFER_MS = 200  # how much audio espeak-ng hands over per callback
 CACHE_SENTENCES = 256  # sentences kept rendered: prompts come back, and a reply is ready at once
 _VOICES_HINT = "list the voices with `espeak-ng --voices` (use the File column, e.g. gmw/en-us)"
 _INSTALL_HINT = "install espeak-ng (sudo apt install espeak-ng libespeak-ng1)"
+_PULSE_SERVER_ENV = "PULSE_SERVER"
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,8 @@ class _Espeak:
             raise ModelError(f"cannot load espeak-ng ({err}); {_INSTALL_HINT}") from err
         self._lib: Any = _espeak
         self.lock = threading.Lock()
-        self.rate_hz = int(_espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS))
+        with _no_sound_server():
+            self.rate_hz = int(_espeak.Initialize(_espeak.AUDIO_OUTPUT_SYNCHRONOUS, BUFFER_MS))
         if self.rate_hz <= 0:
             raise ModelError(f"espeak-ng would not start; {_INSTALL_HINT}")
         self._pieces: list[bytes] = []
@@ -130,6 +134,27 @@ class _Espeak:
         if current and current.contents.identifier:
             return str(current.contents.identifier.decode("utf-8"))
         return "en"
+
+
+@contextlib.contextmanager
+def _no_sound_server() -> Iterator[None]:
+    """Keep espeak-ng's initialisation away from the sound server.
+
+    libespeak-ng 1.51 (Debian 12, Raspberry Pi OS) creates a pcaudiolib output object in
+    espeak_ng_InitializeOutput whatever the mode, and pcaudiolib probes PulseAudio by
+    connecting to it (to $PULSE_SERVER, even over TCP). We only ever render into memory, so
+    for that one call an empty PULSE_SERVER (libpulse: no server to try) makes the probe fail
+    at once with no socket opened; the variable is put back so sounddevice is unaffected.
+    """
+    saved = os.environ.get(_PULSE_SERVER_ENV)
+    os.environ[_PULSE_SERVER_ENV] = ""
+    try:
+        yield
+    finally:
+        if saved is None:
+            del os.environ[_PULSE_SERVER_ENV]
+        else:
+            os.environ[_PULSE_SERVER_ENV] = saved
 
 
 def list_voices() -> list[VoiceInfo]:

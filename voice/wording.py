@@ -1,8 +1,12 @@
-"""How answers are put into words: safe template filling, durations, and the readback."""
+"""How answers are put into words: safe template filling, durations, and the readback.
+
+str.format would follow ``{label.__class__.__mro__}`` or ``{0}`` from a dialog file into the
+program's objects; ``fill`` takes a field only as a bare name, and refuses anything else.
+"""
 
 from __future__ import annotations
 
-import string
+import re
 from collections.abc import Mapping
 
 from voice.content import AnswerValue, Consultation, DurationWords
@@ -14,18 +18,45 @@ ABOVE, BELOW = "above", "below"
 UNSURE = "unsure"
 
 
-def fill(template: str, **values: object) -> str:
-    """``template`` with its plain ``{name}`` fields replaced; nothing else is evaluated.
+_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
-    str.format would follow ``{label.__class__}`` or ``{0[1]}`` in a dialog file; here a
-    field is only ever a name from ``values`` (check-dialogs rejects any other).
-    """
-    out = []
-    for literal, field, _, _ in string.Formatter().parse(template):
-        out.append(literal)
-        if field is not None:
-            out.append(str(values.get(field, "")) if field.isidentifier() else "")
-    return "".join(out)
+
+class TemplateError(ValueError):
+    """A template with a field that is not a plain name, or a brace left open."""
+
+
+def fields(template: str) -> set[str]:
+    """The names of the fields in ``template``; TemplateError for anything else."""
+    names: set[str] = set()
+    for match in _TOKEN.finditer(template):
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            continue
+        if match.group(1) is None:
+            raise TemplateError(f"a single {token!r} (write {token * 2} for the character)")
+        name = match.group(1)
+        if not _NAME.fullmatch(name):
+            raise TemplateError(f"placeholder {{{name}}} is not a plain name")
+        names.add(name)
+    return names
+
+
+def fill(template: str, **values: object) -> str:
+    """``template`` with each {name} replaced by ``str(values[name])``; {{ and }} are braces."""
+
+    def replace(match: re.Match[str]) -> str:
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            return token[0]
+        name = match.group(1)
+        if name is None or not _NAME.fullmatch(name):
+            raise TemplateError(f"{token!r} in {template!r} is not a plain placeholder")
+        if name not in values:
+            raise TemplateError(f"{{{name}}} in {template!r} has no value")
+        return str(values[name])
+
+    return _TOKEN.sub(replace, template)
 
 
 def duration_words(words: DurationWords, days: float, bound: Bound | None = None) -> str:

@@ -1,51 +1,99 @@
-"""The toe-assistant command line: one module per command, one error line each."""
+"""The toe-assistant command line: one module per command, one error line each.
+
+This module imports only the standard library, so Ctrl-C or SIGTERM while the rest loads is
+still one line and a proper exit code: everything heavy is imported inside ``main``.
+"""
 
 from __future__ import annotations
 
-import argparse
-import logging
+import _signal  # the C module: `signal` would import enum first, a long window for Ctrl-C
+import os
 import sys
-from collections.abc import Sequence
 
-from voice.cli import chat, check_dialogs, demo, devices, listen, models, simulate
-from voice.errors import ToeAssistantError
-
-# Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
-_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs)
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, what a shell reports for Ctrl-C
+EXIT_TERMINATED = 143  # 128 + SIGTERM
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The full parser, with every subcommand registered."""
-    parser = argparse.ArgumentParser(
-        prog="toe-assistant",
-        description="Offline voice assistant for a twitching pinky toe. "
-        "General information, not a diagnosis.",
-    )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for command in _COMMANDS:
-        command.register(subparsers)
-    return parser
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every ``finally`` runs and nothing is left half done."""
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run one command; ToeAssistantError becomes one line on stderr and exit 2."""
-    parser = build_parser()
-    argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
-    if args.command is None:  # no subcommand: one live consultation, microphone to speaker
-        args = parser.parse_args([*argv, "listen"])
-    logging.basicConfig(
-        level=logging.DEBUG if args.debug else logging.WARNING,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; any failure is one line on stderr: exit 2, Ctrl-C 130, SIGTERM 143."""
+    caught: list[int] = []  # the signals that arrived, whatever became of their exception
+    previous = {
+        signum: _signal.signal(signum, _raiser(caught))
+        for signum in (_signal.SIGINT, _signal.SIGTERM)
+    }
+    unraisable, sys.unraisablehook = sys.unraisablehook, _quiet_interrupts
     try:
-        return int(args.func(args))
-    except ToeAssistantError as err:
-        if args.debug:
-            raise
-        print(f"toe-assistant: {err}", file=sys.stderr)
-        return err.exit_code
+        _guard_standard_streams()
+        from voice.cli.app import run
+
+        _raise_if(caught)  # an interrupt during an import can be swallowed (see _raiser)
+        code = run(list(sys.argv[1:] if argv is None else argv))
+        _raise_if(caught)
+        return code
+    except Terminated:
+        return _fail("terminated.", EXIT_TERMINATED)
     except KeyboardInterrupt:
-        print("toe-assistant: stopped.", file=sys.stderr)
-        return 130
+        return _fail("stopped.", EXIT_INTERRUPTED)
+    finally:
+        sys.unraisablehook = unraisable
+        for signum, handler in previous.items():
+            _signal.signal(signum, handler)
+
+
+def _raiser(caught: list[int]) -> object:
+    """A handler raising KeyboardInterrupt (SIGINT) or Terminated (SIGTERM), and noting it.
+
+    CPython drops an exception raised inside a weakref callback ("Exception ignored in
+    _get_module_lock.<locals>.cb") and the import goes on: the note lets main act on it anyway.
+    """
+
+    def handle(signum: int, frame: object) -> None:
+        caught.append(signum)
+        raise Terminated if signum == _signal.SIGTERM else KeyboardInterrupt
+
+    return handle
+
+
+def _quiet_interrupts(unraisable: object) -> None:
+    """Say nothing of an interrupt CPython could not raise: main raises it again itself."""
+    if not isinstance(getattr(unraisable, "exc_value", None), KeyboardInterrupt):
+        sys.__unraisablehook__(unraisable)  # type: ignore[arg-type]
+
+
+def _raise_if(caught: list[int]) -> None:
+    if _signal.SIGTERM in caught:
+        raise Terminated
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _guard_standard_streams() -> None:
+    """Put /dev/null on closed descriptors 0-2, so no file we open later lands on one of them.
+
+    A closed stdin or stdout stays closed for the program (reading or writing it is one clear
+    error, see voice/cli/streams.py); a closed stderr becomes /dev/null.
+    """
+    for fd in (0, 1, 2):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_RDWR)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+
+def _fail(message: str, code: int) -> int:
+    # contextlib.suppress would be one more import to wait for before Ctrl-C is handled
+    try:  # noqa: SIM105
+        print(f"toe-assistant: {message}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass  # stderr is gone too: the exit code still tells
+    return code

@@ -14,6 +14,7 @@ from voice.cli.spoken import (
     spoken_setup,
 )
 from voice.demo import load_demo
+from voice.files import check_writable, shown
 
 
 def register(subparsers: Any) -> None:
@@ -33,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
     """Run the demo person's consultation and save both sides as a WAV."""
     from voice.recording import Recording
 
+    check_writable(args.output, "the recording")
     setup = spoken_setup(args)
     scenario = load_demo(setup.dialog, args.scenario)
     voice = person_voice(scenario.voice, scenario.rate_wpm)
@@ -44,5 +46,6 @@ def run(args: argparse.Namespace) -> int:
     result = setup.consultation(recording, person, hear_tap=recording.play).run()
     recording.save(args.output)
     if not args.jsonl:
-        print(f"saved the conversation ({recording.duration_s:.0f} s) to {args.output.resolve()}")
+        where = shown(args.output.resolve())
+        print(f"saved the conversation ({recording.duration_s:.0f} s) to {where}")
     return 0 if result.outcome is not None else 1

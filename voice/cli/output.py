@@ -38,12 +38,14 @@ class EventPrinter:
     """Prints events as they happen, flushing so a reading process sees each at once."""
 
     jsonl: bool = False
-    stream: TextIO = sys.stdout
+    stream: TextIO | None = None  # None: sys.stdout as it is when printing
 
     def emit(self, events: list[Event]) -> None:
+        """Print each event, then flush."""
+        stream = self.stream or sys.stdout
         for event in events:
-            self.stream.write(self._line(event) + "\n")
-        self.stream.flush()
+            stream.write(self._line(event) + "\n")
+        stream.flush()
 
     def _line(self, event: Event) -> str:
         if self.jsonl:

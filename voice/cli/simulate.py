@@ -17,6 +17,8 @@ from voice.cli.spoken import (
 )
 from voice.content import AnswerValue, Dialog
 from voice.errors import UsageError
+from voice.files import check_writable
+from voice.intents import MAX_ANSWER_CHARS
 from voice.listeners import ANY_QUESTION
 from voice.tts import Synthesizer
 
@@ -66,6 +68,8 @@ def run(args: argparse.Namespace) -> int:
 
     if not args.answer:
         raise UsageError("give the answers: --answer QID=@file.wav or --answer QID=text")
+    if args.record is not None:
+        check_writable(args.record, "the recording")
     setup = spoken_setup(args)
     dialog = setup.dialog
     voice = person_voice(args.answer_voice or dialog.consultation.voice, args.answer_rate)
@@ -96,22 +100,22 @@ def _answers(
     """Parse --answer QID=@file.wav / QID=text: the audio, and the text when there is one."""
     for spec in specs:
         question, value = _split(spec, "--answer", "QID=@file.wav or QID=text")
-        _known(question, questions, f"--answer {spec!r}")
+        _known(question, questions, f"--answer {_quoted(spec)}")
         if value.startswith("@"):
             yield question, read_wav(Path(value[1:])), None
         else:
-            yield question, voice.synthesize(value), value
+            yield question, voice.synthesize(_spoken(value, "--answer", question)), value
 
 
 def _means(specs: list[str], dialog: Dialog) -> Iterator[tuple[str, AnswerValue]]:
     for spec in specs:
         question, text = _split(spec, "--means", "QID=TEXT, e.g. --means weakness=no")
-        _known(question, dialog.consultation.questions, f"--means {spec!r}")
+        _known(question, dialog.consultation.questions, f"--means {_quoted(spec)}")
         meaning = meaning_of(dialog, text)
         if meaning is None:
             raise UsageError(
-                f"--means {spec!r}: {text!r} is not an answer the dialog understands; "
-                "write it as typed text, e.g. no, not sure, about a week"
+                f"--means {_quoted(spec)}: {_quoted(text)} is not an answer the dialog "
+                "understands; write it as typed text, e.g. no, not sure, about a week"
             )
         yield question, meaning
 
@@ -128,17 +132,36 @@ def _replies(specs: list[str], voice: Synthesizer) -> Iterator[tuple[str, AudioC
     for spec in specs:
         word, value = _split(spec, "--reply", "WORD=@file.wav or WORD=text")
         if word not in REPLY_WORDS:
-            raise UsageError(f"--reply {spec!r}: WORD is one of {', '.join(REPLY_WORDS)}")
-        yield word, read_wav(Path(value[1:])) if value.startswith("@") else voice.synthesize(value)
+            raise UsageError(f"--reply {_quoted(spec)}: WORD is one of {', '.join(REPLY_WORDS)}")
+        if value.startswith("@"):
+            yield word, read_wav(Path(value[1:]))
+        else:
+            yield word, voice.synthesize(_spoken(value, "--reply", word))
+
+
+def _spoken(text: str, option: str, key: str) -> str:
+    """Text a person would say as an answer; a 20,000-word "answer" would take hours to speak."""
+    if len(text) > MAX_ANSWER_CHARS:
+        raise UsageError(
+            f"{option} {key}=...: {len(text)} characters is not an answer; "
+            f"give at most {MAX_ANSWER_CHARS} (a few words, as a person would say them)"
+        )
+    return text
 
 
 def _split(spec: str, option: str, form: str) -> tuple[str, str]:
     key, sep, value = spec.partition("=")
     if not sep or not key.strip() or not value:
-        raise UsageError(f"{option} {spec!r}: write {form}")
+        raise UsageError(f"{option} {_quoted(spec)}: write {form}")
     return key.strip(), value
 
 
 def _known(question: str, questions: Mapping[str, object], where: str) -> None:
     if question != ANY_QUESTION and question not in questions:
-        raise UsageError(f"{where}: unknown question {question!r}; known: {', '.join(questions)}")
+        known = ", ".join(questions)
+        raise UsageError(f"{where}: unknown question {_quoted(question)}; known: {known}")
+
+
+def _quoted(text: str) -> str:
+    """Text from the command line, escaped and cut short enough for a one-line message."""
+    return repr(text if len(text) <= 60 else text[:57] + "...")

@@ -54,7 +54,9 @@ def recognition_settings(args: argparse.Namespace) -> RecognitionSettings:
 
 def tts_settings(voice: str | None, rate_wpm: int | None) -> TtsSettings:
     """A voice and speed, the defaults where not given."""
-    return TtsSettings(rate_wpm=rate_wpm or TtsSettings().rate_wpm, voice=voice)
+    return TtsSettings(
+        rate_wpm=TtsSettings().rate_wpm if rate_wpm is None else rate_wpm, voice=voice
+    )
 
 
 def person_voice(voice: str | None, rate_wpm: int | None) -> Synthesizer:

@@ -1,0 +1,300 @@
+"""`serve`: wait for the wake word, answer, hold a consultation, wait again; for weeks, alone.
+
+Nothing here ends the process but a stop request: a microphone or speaker that goes away is
+logged and retried with capped backoff (voice.capture), a consultation cut short by a fault
+or by SIGTERM is dropped without a summary, and a summary that cannot be written is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+
+from voice.asr import Grammar, Recognizer, Transcript
+from voice.audio import AudioChunk, SpeechInterrupted
+from voice.capture import POLL_S, Backoff, LiveCapture, ShuttingDown
+from voice.content import Dialog
+from voice.errors import AudioError, ToeAssistantError
+from voice.events import Event, Result
+from voice.grammar.questions import Grammars
+from voice.listeners import MicrophoneListener
+from voice.session import SpokenConsultation
+from voice.summaries import save_summary, summary_of, worth_saving
+from voice.tts import Synthesizer
+
+_LOGGER = logging.getLogger(__name__)
+
+MAX_SILENT_TURNS = 2  # nothing heard to a question and to its reprompt: nobody is there
+STOP_GRACE_S = 1.6  # after SIGTERM, leave by force if a driver holds the clean-up longer
+CHIME_RATE_HZ = 16_000
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """How `serve` behaves, built once from the command line."""
+
+    summaries_dir: Path | None = None  # None: nothing about the person is written anywhere
+    backoff: Backoff = field(default_factory=Backoff)
+    max_silent_turns: int = MAX_SILENT_TURNS
+    debug: bool = False  # log answers and outcomes (never otherwise)
+
+
+class Player(Protocol):
+    """A speaker that can be stopped between blocks (voice.devices.DeviceSink)."""
+
+    def play(self, chunk: AudioChunk, check: Callable[[], None] | None = None) -> None: ...
+
+
+def chime() -> AudioChunk:
+    """The answer to the wake word: two short rising notes, 0.2 s in all."""
+    parts = []
+    for freq_hz in (660.0, 880.0):
+        t = np.arange(round(0.1 * CHIME_RATE_HZ)) / CHIME_RATE_HZ
+        envelope = np.minimum(1.0, np.minimum(t, t[::-1]) / 0.01)  # no clicks at the edges
+        parts.append(6000 * envelope * np.sin(2 * np.pi * freq_hz * t))
+    return AudioChunk(CHIME_RATE_HZ, np.concatenate(parts).astype(np.int16))
+
+
+class ServeSink:
+    """The assistant's voice in `serve`: stops within a block when the wake word is heard."""
+
+    def __init__(self, open_player: Callable[[], Player], capture: LiveCapture) -> None:
+        """``open_player`` finds the speaker; it is called again after the speaker failed."""
+        self._open_player = open_player
+        self._player: Player | None = None
+        self._capture = capture
+        self._chime = chime()
+        self.interrupted = False  # the last sentence was cut short by the wake word
+        self.broken = False  # the speaker failed; playing again will look for it afresh
+        self.first_sound_s = 0.0  # time.monotonic() when the last play started sounding
+
+    def play(self, chunk: AudioChunk) -> None:
+        """Play a sentence; SpeechInterrupted if the wake word cut it short.
+
+        A wake word heard since the assistant last listened counts, also one said while the
+        sentence was being synthesized: then it does not start speaking at all.
+        """
+        capture = self._capture
+        started = False
+
+        def check() -> None:
+            nonlocal started
+            capture.raise_if_stopping()
+            if capture.wakes != capture.acknowledged:
+                capture.acknowledged = capture.wakes
+                delay_ms = (time.monotonic() - capture.last_wake_s) * 1000
+                if started:
+                    _LOGGER.info("stopped speaking %.0f ms after the wake word", delay_ms)
+                else:
+                    _LOGGER.info("did not start speaking: the wake word was heard")
+                raise SpeechInterrupted()
+            started = True
+
+        self.interrupted = False
+        try:
+            self._play(chunk, check)
+        except SpeechInterrupted:
+            self.interrupted = True
+            self.answer()
+            raise
+
+    def answer(self) -> None:
+        """The short sound that says "I'm listening"."""
+        self._play(self._chime, self._capture.raise_if_stopping)
+
+    def probe(self) -> None:
+        """Play a moment of silence: AudioError while the speaker is not usable.
+
+        A quarter of a second, as long as the chime: some devices only fail once a whole
+        period has been written.
+        """
+        self._play(AudioChunk(CHIME_RATE_HZ, np.zeros(CHIME_RATE_HZ // 4, np.int16)), None)
+
+    def _play(self, chunk: AudioChunk, check: Callable[[], None] | None) -> None:
+        try:
+            if self._player is None or self.broken:
+                self._player = self._open_player()
+                self.broken = False
+            first = True
+
+            def timed_check() -> None:
+                nonlocal first
+                if first:
+                    self.first_sound_s = time.monotonic()
+                    first = False
+                if check is not None:
+                    check()
+
+            self._player.play(chunk, timed_check)
+        except AudioError:
+            self.broken = True
+            raise
+
+
+class NobodyAnswered(Exception):
+    """Nothing was heard to a question nor to its reprompt."""
+
+
+class SilenceLimit:
+    """A Recognizer that gives up the consultation after ``limit`` silent turns in a row."""
+
+    def __init__(self, inner: Recognizer, limit: int) -> None:
+        """Wrap ``inner``; ``limit`` turns with nothing heard end the consultation."""
+        self.inner = inner
+        self.sample_rate_hz = inner.sample_rate_hz
+        self._limit = limit
+        self._silent = 0
+
+    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
+        """The inner transcript; NobodyAnswered on the last allowed silence."""
+        transcript = self.inner.transcribe(audio, grammar)
+        self._silent = self._silent + 1 if transcript is None else 0
+        if self._silent >= self._limit:
+            raise NobodyAnswered()
+        return transcript
+
+    def missing_words(self, grammar: Grammar) -> set[str]:
+        """The inner recognizer's missing words."""
+        return self.inner.missing_words(grammar)
+
+
+@dataclass
+class Server:
+    """The loop of `serve`, over a started capture and a sink on it."""
+
+    dialog: Dialog
+    recognizer: Recognizer
+    synthesizer: Synthesizer
+    capture: LiveCapture
+    sink: ServeSink
+    emit: Callable[[list[Event]], None]
+    settings: ServeSettings
+    confirm_below: float
+    consultations: int = 0  # held to the end, cut short or not
+
+    def run(self) -> int:
+        """Serve until asked to stop; always 0 (faults are survived, not returned)."""
+        grammars = Grammars(self.dialog)
+        grammars.all()  # compile every grammar now, not during the first consultation
+        self.capture.start()
+        try:
+            while not self.capture.stopping.is_set():
+                if not self._devices_ready():
+                    continue
+                since = self.capture.wakes
+                _LOGGER.info("waiting for the wake word")
+                while not self.capture.wait_for_wake(since, 1.0):
+                    if self.capture.stopping.is_set() or not self.capture.connected:
+                        break
+                else:
+                    self._consult_until_done(grammars)
+        finally:
+            self.capture.close()
+        _LOGGER.info("stopped after %d consultations", self.consultations)
+        return 0
+
+    def _devices_ready(self) -> bool:
+        """Wait a moment for the microphone, and make sure a failed speaker is back."""
+        if not self.capture.wait_connected(POLL_S * 10):
+            return False
+        attempt = 0
+        while self.sink.broken and not self.capture.stopping.is_set():
+            try:
+                self.sink.probe()
+                _LOGGER.info("speaker is back")
+            except AudioError as err:
+                delay_s = self.settings.backoff.delay_s(attempt)
+                _LOGGER.info("speaker unavailable: %s; trying again in %.1f s", err, delay_s)
+                attempt += 1
+                self.capture.stopping.wait(delay_s)
+        return not self.capture.stopping.is_set()
+
+    def _consult_until_done(self, grammars: Grammars) -> None:
+        """One consultation, and another straight away if its advice was interrupted."""
+        woke_s = self.capture.last_wake_s
+        answer = True
+        while self._consult(grammars, woke_s, answer):
+            woke_s, answer = self.capture.last_wake_s, False  # the sink already answered
+
+    def _consult(self, grammars: Grammars, woke_s: float, answer: bool) -> bool:
+        """Hold one consultation; True when the wake word cut its last words short."""
+        self.consultations += 1
+        self.capture.acknowledged = self.capture.wakes  # the wake word that started this one
+        session = SpokenConsultation(
+            self.dialog,
+            SilenceLimit(self.recognizer, self.settings.max_silent_turns),
+            self.synthesizer,
+            self.sink,
+            MicrophoneListener(self.capture),
+            emit=self.emit,
+            grammars=grammars,
+            confirm_below=self.confirm_below,
+        )
+        try:
+            if answer:
+                self.sink.answer()
+                reply_ms = (self.sink.first_sound_s - woke_s) * 1000
+                _LOGGER.info("answered the wake word in %.0f ms", reply_ms)
+            result = session.run()
+        except NobodyAnswered:
+            _LOGGER.info("nothing heard after the reprompt: consultation over (nobody)")
+            return self._say_goodbye()
+        except ShuttingDown:
+            _LOGGER.info("stopping mid-consultation: nothing recorded")
+            return False
+        except AudioError as err:
+            _LOGGER.warning("consultation abandoned, nothing recorded: %s", err)
+            return False
+        self._finished(result)
+        return self.sink.interrupted
+
+    def _say_goodbye(self) -> bool:
+        """The polite end when nobody answers; True if the wake word cut it short."""
+        try:
+            self.sink.play(self.synthesizer.synthesize(self.dialog.consultation.say.stopped))
+        except SpeechInterrupted:
+            return True
+        except (ShuttingDown, AudioError) as err:
+            _LOGGER.info("goodbye not spoken: %s", err or "stopping")
+        return False
+
+    def _finished(self, result: Result) -> None:
+        _LOGGER.info("consultation over (%s)", result.ended)
+        if self.settings.debug:
+            _LOGGER.debug("outcome %s, answers %s", result.outcome, result.answers)
+        folder = self.settings.summaries_dir
+        if folder is None or not worth_saving(result):
+            return
+        try:
+            path = save_summary(folder, summary_of(result, self.dialog.locale))
+        except ToeAssistantError as err:
+            _LOGGER.warning("summary not saved (nothing was written): %s", err)
+            return
+        _LOGGER.info("summary saved to %s", path)
+
+
+def stop_on_sigterm(stopping: threading.Event, grace_s: float = STOP_GRACE_S) -> None:
+    """SIGTERM asks the loop to stop; if clean-up hangs in a driver, leave after ``grace_s``."""
+
+    def leave_anyway() -> None:
+        _LOGGER.warning("clean-up took longer than %.1f s; leaving now", grace_s)
+        logging.shutdown()
+        os._exit(0)
+
+    def on_signal(signum: int, frame: Any) -> None:
+        _LOGGER.info("SIGTERM: stopping")
+        stopping.set()
+        timer = threading.Timer(grace_s, leave_anyway)
+        timer.daemon = True
+        timer.start()
+
+    signal.signal(signal.SIGTERM, on_signal)
