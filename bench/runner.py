@@ -100,6 +100,8 @@ class System:
             expecting = conversation.expecting
             kind = self.dialog.consultation.questions[expecting].kind
             conversation.hear(typed["long"] if kind == "duration" else typed["no"])
+        if hasattr(conversation, "check_stop"):  # as a spoken consultation (older trees: none)
+            conversation.check_stop = True
         return conversation
 
     def hear(self, samples: np.ndarray, question: str) -> dict[str, Any]:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 CONFIRM_BELOW = 0.6  # a confidence below this is confirmed ("Did you say no?") before it counts
-# "stop" ends a consultation with no advice, so it needs more: it counts at once only from this
-# confidence up; otherwise the person is asked again and a second "stop" in a row counts.
-STOP_SURE = 0.85
 
 
 def calibrate(raw: float, raw_confident: float) -> float:

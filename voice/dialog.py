@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from voice import readback
-from voice.confidence import CONFIRM_BELOW, STOP_SURE
+from voice.confidence import CONFIRM_BELOW
 from voice.content import AnswerValue, Consultation, Dialog, Question
 from voice.events import (
     FINISHED,
@@ -40,6 +40,9 @@ class Conversation:
 
     dialog: Dialog
     confirm_below: float = CONFIRM_BELOW  # a heard answer below this is confirmed first
+    # A typed "stop" ends at once. A spoken one ends with no advice when misheard (the bench
+    # heard "no it's strong" as "stop" at 0.93), so it is checked: a second "stop" ends.
+    check_stop: bool = False
     understanding: Understanding = field(init=False)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     bounds: dict[str, str] = field(default_factory=dict)  # question -> "above" / "below"
@@ -102,9 +105,9 @@ class Conversation:
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.confirm_below
         stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
-        stop_counts = confidence >= STOP_SURE or (stop_again and not doubtful)
-        if meaning.command == "stop" and not stop_counts:
-            return self._not_understood(turn)  # a mistaken stop would end with no advice
+        if meaning.command == "stop" and self.check_stop and not stop_again:
+            check = Say(self.consultation.say.check_stop)
+            return [heard, *self._ask(turn, self._current_text(turn), (check,))]
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending
         # The same worrying answer heard twice counts, however faint each time; a faint

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Literal
 
-from voice.confidence import STOP_SURE
 from voice.content import AnswerValue, Consultation
 from voice.events import FINISHED, READBACK, STOPPED, Event, Heard, Say, Turn
 from voice.intents import Meaning
@@ -36,8 +35,8 @@ def judge(
     """What a reply to the readback does, and the question it corrects (for "corrected").
 
     A clear yes confirms; a faint yes, a command, or agreeing with one part ("no swelling")
-    asks again, since self-care needs a sure yes; so does a "stop" that does not count yet
-    (``stop_counts``: sure, or the second in a row). A sign or a duration corrects that answer,
+    asks again, since self-care needs a sure yes; so does a spoken "stop" that does not count
+    yet (``stop_counts``: typed, or the second in a row). A sign or a duration corrects that answer,
     a worrying correction even when faint. Anything else denies the readback.
     """
     if meaning.command == "stop" and stop_counts and not doubtful:
@@ -85,14 +84,15 @@ def hear(
     heard = Heard(READBACK, text, meaning.intent, confidence)
     doubtful = confidence < conversation.confirm_below
     stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
-    stop_counts = confidence >= STOP_SURE or stop_again
+    stop_counts = stop_again or not conversation.check_stop
     verdict, target = judge(
         conversation.consultation, meaning, doubtful, conversation.answers, stop_counts
     )
     if verdict == "stop":
         return [heard, Say(say.stopped), *conversation._finish(STOPPED, speak=False)]
     if verdict == "ask_again":
-        return [heard, *conversation._ask(turn, repeat, (Say(say.help_readback),))]
+        hint = say.check_stop if meaning.command == "stop" else say.help_readback
+        return [heard, *conversation._ask(turn, repeat, (Say(hint),))]
     if verdict == "confirmed":
         conversation._confirmed = True
         return [heard, *conversation._finish(FINISHED)]
