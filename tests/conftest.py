@@ -21,6 +21,14 @@ settings.register_profile("toe", deadline=None)
 settings.load_profile("toe")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A real-time test speaks through the virtual card in real time: it is slow too, so
+    `-m "not slow"` (the quick loop) leaves it out."""
+    for item in items:
+        if item.get_closest_marker("realtime") and not item.get_closest_marker("slow"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture
 def toecard(tmp_path: Path) -> Iterator[VirtualCard]:
     """A virtual ALSA card at 16 kHz mono: ``card.hear``, ``card.run``, ``card.played``."""

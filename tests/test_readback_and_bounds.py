@@ -19,8 +19,10 @@ def dialog() -> Dialog:
     return load_dialog("en")
 
 
-def talk(dialog: Dialog, *replies: str | tuple[str, float]) -> tuple[Conversation, list[Event]]:
-    conversation = Conversation(dialog)
+def talk(
+    dialog: Dialog, *replies: str | tuple[str, float], spoken: bool = False
+) -> tuple[Conversation, list[Event]]:
+    conversation = Conversation(dialog, check_stop=spoken)
     events = conversation.start()
     for reply in replies:
         if conversation.result is not None:
@@ -120,6 +122,50 @@ def test_agreeing_with_one_part_of_the_readback_is_not_a_yes(dialog: Dialog) -> 
 def test_stop_at_the_readback_stops(dialog: Dialog) -> None:
     conversation, _ = talk(dialog, *SELF_CARE, "stop")
     assert conversation.result is not None and conversation.result.ended == "stopped"
+
+
+def test_a_spoken_stop_at_the_readback_is_checked(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, spoken=True)
+    events = conversation.hear("stop", 0.9)
+    assert conversation.result is None and asked(events) == [READBACK]
+    assert "Say stop again" in said(events)
+    conversation.hear("stop", 0.9)
+    assert conversation.result is not None and conversation.result.ended == "stopped"
+
+
+# --- stop --------------------------------------------------------------------------------
+
+
+def test_a_typed_stop_ends_at_once(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "stop")
+    assert conversation.result is not None and conversation.result.ended == "stopped"
+    assert "stopping" in said(events).lower()
+
+
+def test_a_spoken_stop_is_checked_and_a_second_one_ends(dialog: Dialog) -> None:
+    """A misheard "stop" would end with no advice (issue 9: the bench heard "no it's strong"
+    as "stop" at confidence 0.93), so a spoken one is checked, however confident."""
+    conversation, events = talk(dialog, ("stop", 0.99), spoken=True)
+    assert conversation.result is None and asked(events)[-1] == "weakness"
+    assert "Did you say stop?" in said(events)
+    conversation.hear("stop", 0.7)
+    assert conversation.result is not None and conversation.result.ended == "stopped"
+
+
+def test_after_a_checked_stop_an_answer_goes_on(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, ("stop", 0.9), "no", spoken=True)
+    assert conversation.result is None and conversation.answers == {"weakness": "no"}
+
+
+@pytest.mark.parametrize("between", ["what do you mean", "mumble mumble"])
+def test_two_spoken_stops_count_only_in_a_row(dialog: Dialog, between: str) -> None:
+    conversation, _ = talk(dialog, ("stop", 0.9), between, ("stop", 0.9), spoken=True)
+    assert conversation.result is None
+
+
+def test_a_doubtful_second_stop_does_not_end_it(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, ("stop", 0.9), ("stop", 0.3), spoken=True)
+    assert conversation.result is None
 
 
 # --- the duration follow-up ------------------------------------------------------------------

@@ -55,6 +55,12 @@ class Denoiser:
             if usable:
                 yield AudioChunk(RATE_HZ, self._clean(samples[:usable]))
 
+    def clean(self, samples: np.ndarray) -> np.ndarray:
+        """Clean samples whose length is a multiple of FRAME_SAMPLES (10 ms), in order."""
+        if len(samples) % FRAME_SAMPLES:
+            raise AudioError(f"the denoiser takes whole {FRAME_SAMPLES}-sample frames")
+        return self._clean(samples) if self.enabled else samples
+
     def _clean(self, samples: np.ndarray) -> np.ndarray:
         out = bytearray()
         for start in range(0, len(samples), FRAME_SAMPLES):

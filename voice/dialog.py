@@ -40,6 +40,9 @@ class Conversation:
 
     dialog: Dialog
     confirm_below: float = CONFIRM_BELOW  # a heard answer below this is confirmed first
+    # A typed "stop" ends at once. A spoken one ends with no advice when misheard (the bench
+    # heard "no it's strong" as "stop" at 0.93), so it is checked: a second "stop" ends.
+    check_stop: bool = False
     understanding: Understanding = field(init=False)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
     bounds: dict[str, str] = field(default_factory=dict)  # question -> "above" / "below"
@@ -97,9 +100,14 @@ class Conversation:
         if meaning is not None and meaning.intent in BOUND_INTENTS:
             meaning = self._bounded(meaning, turn)
         if meaning is None:
+            turn.stop_heard = False
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.confirm_below
+        stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
+        if meaning.command == "stop" and self.check_stop and not stop_again:
+            check = Say(self.consultation.say.check_stop)
+            return [heard, *self._ask(turn, self._current_text(turn), (check,))]
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending
         # The same worrying answer heard twice counts, however faint each time; a faint

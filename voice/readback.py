@@ -30,14 +30,16 @@ def judge(
     meaning: Meaning,
     doubtful: bool,
     answers: Mapping[str, AnswerValue],
+    stop_counts: bool = True,
 ) -> tuple[Verdict, str | None]:
     """What a reply to the readback does, and the question it corrects (for "corrected").
 
     A clear yes confirms; a faint yes, a command, or agreeing with one part ("no swelling")
-    asks again, since self-care needs a sure yes. A sign or a duration corrects that answer,
+    asks again, since self-care needs a sure yes; so does a spoken "stop" that does not count
+    yet (``stop_counts``: typed, or the second in a row). A sign or a duration corrects that answer,
     a worrying correction even when faint. Anything else denies the readback.
     """
-    if meaning.command == "stop" and not doubtful:
+    if meaning.command == "stop" and stop_counts and not doubtful:
         return "stop", None
     if meaning.command is not None or (doubtful and meaning.intent == "answer_yes"):
         return "ask_again", None
@@ -81,11 +83,16 @@ def hear(
         return denied(conversation)
     heard = Heard(READBACK, text, meaning.intent, confidence)
     doubtful = confidence < conversation.confirm_below
-    verdict, target = judge(conversation.consultation, meaning, doubtful, conversation.answers)
+    stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
+    stop_counts = stop_again or not conversation.check_stop
+    verdict, target = judge(
+        conversation.consultation, meaning, doubtful, conversation.answers, stop_counts
+    )
     if verdict == "stop":
         return [heard, Say(say.stopped), *conversation._finish(STOPPED, speak=False)]
     if verdict == "ask_again":
-        return [heard, *conversation._ask(turn, repeat, (Say(say.help_readback),))]
+        hint = say.check_stop if meaning.command == "stop" else say.help_readback
+        return [heard, *conversation._ask(turn, repeat, (Say(hint),))]
     if verdict == "confirmed":
         conversation._confirmed = True
         return [heard, *conversation._finish(FINISHED)]

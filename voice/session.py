@@ -73,7 +73,7 @@ class SpokenConsultation:
     def run(self) -> Result:
         """Greet, ask, listen and decide; returns the consultation's result."""
         grammars = self.grammars or Grammars(self.dialog)
-        conversation = Conversation(self.dialog, self.confirm_below)
+        conversation = Conversation(self.dialog, self.confirm_below, check_stop=True)
         events = conversation.start()
         turn_end: tuple[str, float, float] | None = None
         while True:

@@ -15,7 +15,8 @@ import difflib
 import logging
 import os
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +31,7 @@ DEFAULT_RATE_WPM = 160  # a little slower than espeak's 175: clearer through a s
 MIN_RATE_WPM = 80
 MAX_RATE_WPM = 450
 BUFFER_MS = 200  # how much audio espeak-ng hands over per callback
+CACHE_SENTENCES = 256  # sentences kept rendered: prompts come back, and a reply is ready at once
 _VOICES_HINT = "list the voices with `espeak-ng --voices` (use the File column, e.g. gmw/en-us)"
 _INSTALL_HINT = "install espeak-ng (sudo apt install espeak-ng libespeak-ng1)"
 _PULSE_SERVER_ENV = "PULSE_SERVER"
@@ -173,6 +175,7 @@ class EspeakSynthesizer:
             )
         self._espeak = _Espeak.shared()
         self._voice_id = _resolve_voice(self._settings.voice, self._espeak.voices())
+        self._cache: OrderedDict[str, AudioChunk] = OrderedDict()
 
     @property
     def voice_id(self) -> str | None:
@@ -180,13 +183,25 @@ class EspeakSynthesizer:
         return self._voice_id
 
     def synthesize(self, text: str) -> AudioChunk:
-        """Render ``text``; blank text gives an empty chunk."""
+        """Render ``text`` (or take it from the cache); blank text gives an empty chunk."""
         if not text.strip():
             return AudioChunk(self._espeak.rate_hz, np.zeros(0, dtype=np.int16))
+        cached = self._cache.get(text)
+        if cached is not None:
+            self._cache.move_to_end(text)
+            return cached
         samples = self._espeak.render(text, self._voice_id, self._settings.rate_wpm)
         chunk = AudioChunk(self._espeak.rate_hz, samples)
         _LOGGER.debug("synthesized %.2f s for %r", chunk.duration_s, text[:40])
+        self._cache[text] = chunk
+        while len(self._cache) > CACHE_SENTENCES:
+            self._cache.popitem(last=False)
         return chunk
+
+    def prepare(self, texts: Iterable[str]) -> None:
+        """Render sentences ahead of time (e.g. every prompt), so replying never waits on them."""
+        for text in texts:
+            self.synthesize(text)
 
 
 def _resolve_voice(wanted: str | None, voices: list[VoiceInfo]) -> str | None:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from hassil import Intents, recognize
 
-from tests.speech import RATE_HZ, stream, utterance
+from tests.speech import RATE_HZ, stream, synthesize, utterance
 from voice.asr import RecognitionSettings
 from voice.asr.pocketsphinx import PocketsphinxRecognizer
-from voice.audio import silence
-from voice.denoise import Denoiser
+from voice.audio import AudioChunk, concat, silence
+from voice.confidence import CONFIRM_BELOW
+from voice.content import load_dialog
 from voice.errors import ModelError
 from voice.grammar import Grammar, build_grammar
+from voice.grammar.questions import Grammars
 
 pytestmark = pytest.mark.slow
 
@@ -99,11 +103,12 @@ def test_pure_silence_is_none(recognizer: PocketsphinxRecognizer, yes_no: Gramma
     assert recognizer.transcribe(stream(silence(1.0, RATE_HZ)), yes_no) is None  # audio ran out
 
 
-def test_denoised_speech_is_still_heard(
-    recognizer: PocketsphinxRecognizer, yes_no: Grammar
+@pytest.mark.parametrize("denoise", [True, False])
+def test_speech_in_noise_is_heard_with_and_without_suppression(
+    yes_no: Grammar, denoise: bool
 ) -> None:
-    cleaned = Denoiser().process(stream(utterance("yes", snr_db=10.0)))
-    transcript = recognizer.transcribe(cleaned, yes_no)
+    recognizer = PocketsphinxRecognizer(RecognitionSettings(denoise=denoise))
+    transcript = recognizer.transcribe(stream(utterance("yes", snr_db=10.0, lead_s=1.0)), yes_no)
     assert transcript is not None and transcript.text == "yes"
 
 
@@ -136,3 +141,89 @@ def test_missing_words_are_reported_and_their_phrases_dropped(
 def test_a_missing_model_is_a_model_error(tmp_path: Path) -> None:
     with pytest.raises(ModelError, match="reinstall pocketsphinx"):
         PocketsphinxRecognizer(model_path=tmp_path)
+
+
+# --- every turn starts from the same state -------------------------------------------------
+
+
+def loud_noise(seconds: float) -> AudioChunk:
+    rng = np.random.default_rng(3)
+    samples = np.clip(rng.normal(0.0, 8000.0, round(seconds * RATE_HZ)), -32768, 32767)
+    return AudioChunk(RATE_HZ, samples.astype(np.int16))
+
+
+def test_the_same_audio_is_heard_the_same_whatever_came_before(yes_no: Grammar) -> None:
+    recognizer = PocketsphinxRecognizer()
+    answers = [utterance(t, snr_db=s, seed=n) for n, (t, s) in enumerate(
+        [("no", None), ("not really", 10.0), ("i don't know", None), ("yes", 5.0)]
+    )]  # fmt: skip
+    first = [recognizer.transcribe(stream(a), yes_no) for a in answers]
+    recognizer.transcribe(stream(concat([loud_noise(10.0), utterance("maybe")])), yes_no)
+    after_noise = [recognizer.transcribe(stream(a), yes_no) for a in reversed(answers)]
+    assert first == list(reversed(after_noise))
+    again = [recognizer.transcribe(stream(answers[0]), yes_no) for _ in range(3)]
+    assert again == [first[0]] * 3
+
+
+# --- the end of the turn ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def weakness() -> Grammar:
+    return Grammars(load_dialog("en")).get("weakness")
+
+
+class Taken:
+    """A turn fed in 0.1 s blocks, counting how much the recognizer took."""
+
+    def __init__(self, chunk: AudioChunk) -> None:
+        self.chunk = chunk
+        self.blocks = 0
+
+    def __iter__(self) -> Iterator[AudioChunk]:
+        step = RATE_HZ // 10
+        for start in range(0, len(self.chunk.samples), step):
+            self.blocks += 1
+            yield AudioChunk(RATE_HZ, self.chunk.samples[start : start + step])
+
+
+def trimmed(text: str) -> AudioChunk:
+    """espeak-ng's speech without the pauses it puts around it."""
+    samples = synthesize(text).samples
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > 300)
+    return AudioChunk(RATE_HZ, samples[loud[0] : loud[-1] + 1])
+
+
+def test_a_settled_answer_ends_the_turn_soon_after_it(
+    recognizer: PocketsphinxRecognizer, weakness: Grammar
+) -> None:
+    speech = trimmed("yes")
+    turn = Taken(concat([silence(0.5, RATE_HZ), speech, silence(3.0, RATE_HZ)]))
+    transcript = recognizer.transcribe(iter(turn), weakness)
+    assert transcript is not None and transcript.text == "yes"
+    waited_s = turn.blocks / 10 - 0.5 - speech.duration_s
+    assert waited_s <= 0.45  # the 0.2 s pause, the VAD's hangover, a block's rounding
+
+
+def test_the_turn_waits_through_a_pause_inside_a_phrase(
+    recognizer: PocketsphinxRecognizer, weakness: Grammar
+) -> None:
+    """'i don't' ... 'know': the words so far only start a phrase, so a 0.5 s pause is not
+    the end of the turn."""
+    parts = [silence(0.5, RATE_HZ), trimmed("i don't"), silence(0.5, RATE_HZ)]
+    parts += [trimmed("know"), silence(2.0, RATE_HZ)]
+    transcript = recognizer.transcribe(stream(concat(parts)), weakness)
+    assert transcript is not None and transcript.text == "i don't know"
+
+
+# --- confidence -------------------------------------------------------------------------------
+
+
+def test_a_clear_answer_is_more_confident_than_words_outside_the_grammar(
+    recognizer: PocketsphinxRecognizer, weakness: Grammar
+) -> None:
+    clear = recognizer.transcribe(stream(utterance("no")), weakness)
+    assert clear is not None and clear.text == "no" and clear.confidence >= CONFIRM_BELOW
+    for text in ("the weather in paris is lovely today", "my cat likes fish"):
+        other = recognizer.transcribe(stream(utterance(text)), weakness)
+        assert other is None or not other.in_grammar or other.confidence < clear.confidence

@@ -131,7 +131,7 @@ def test_max_utterance_length_cuts_a_long_turn(tmp_path: Path) -> None:
     short = make_recognizer(RecognitionSettings(engine="vosk", max_utterance_s=1.0), "ko")
     audio = Counted(np.concatenate([silence(0.3), speak("네 " * 12)]))
     short.transcribe(iter(audio), YES_NO)
-    assert audio.taken_s <= 1.05
+    assert audio.taken_s <= 0.3 + 1.0 + 0.15  # the cap counts from when the person started
 
 
 def test_missing_words_lists_spellings_outside_the_vocabulary(recognizer: object) -> None:
@@ -141,3 +141,26 @@ def test_missing_words_lists_spellings_outside_the_vocabulary(recognizer: object
 
 def test_korean_model_unknown_word_symbol_is_upper_case(recognizer: object) -> None:
     assert recognizer.unknown_word == "<UNK>"  # type: ignore[attr-defined]
+
+
+def test_the_same_audio_is_heard_the_same_whatever_came_before(recognizer: object) -> None:
+    """A fresh decoder per turn: nothing adapts from one answer to the next."""
+    answers = [utterance(t) for t in ("네", "아니요", "모르겠어요")]
+
+    def heard(audio: Counted) -> object:
+        return recognizer.transcribe(iter(Counted(audio.samples)), YES_NO)  # type: ignore[attr-defined]
+
+    first = [heard(a) for a in answers]
+    noise = np.random.default_rng(3).normal(0.0, 8000.0, 10 * RATE_HZ)
+    loud = np.clip(noise, -32768, 32767).astype(np.int16)
+    heard(Counted(np.concatenate([loud, utterance("일주일").samples])))
+    assert [heard(a) for a in reversed(answers)] == list(reversed(first))
+
+
+def test_a_settled_answer_ends_the_turn_sooner_than_vosk_s_own_endpoint(recognizer: object) -> None:
+    speech = speak("아니요")
+    loud = np.flatnonzero(np.abs(speech.astype(np.int32)) > 300)
+    audio = Counted(np.concatenate([silence(0.5), speech[: loud[-1] + 1], silence(3.0)]))
+    transcript = recognizer.transcribe(iter(audio), YES_NO)  # type: ignore[attr-defined]
+    assert transcript is not None and transcript.text == "아니요"
+    assert audio.taken_s - 0.5 - (loud[-1] + 1) / RATE_HZ <= 0.45  # vosk's rule: 0.5 s

@@ -22,7 +22,9 @@ class Transcript:
     in_grammar: bool = True  # False when the engine heard speech it could not fit
 
 
-DEFAULT_END_SILENCE_S = 0.5  # trailing silence that ends a turn (pocketsphinx's endpointer)
+# Pause that ends a turn whose words could still become another answer ("no" ... "idea");
+# voice/asr/endpoint.py ends a settled phrase sooner and waits longer for a partial one.
+DEFAULT_END_SILENCE_S = 0.3
 DEFAULT_NO_SPEECH_TIMEOUT_S = 8.0  # nobody started speaking in this long: nothing was heard
 DEFAULT_MAX_UTTERANCE_S = 10.0  # a turn is cut here, e.g. a radio that never pauses
 ENGINES = ("auto", "vosk", "pocketsphinx")
@@ -36,7 +38,7 @@ class RecognitionSettings:
     engine: str = "auto"  # one of ENGINES
     model_path: Path | None = None  # an unpacked model folder; None: resolve by locale
     models_dir: Path | None = None  # where downloaded models live; None: the default folder
-    denoise: bool = False  # webrtc noise suppression before recognition
+    denoise: bool | None = None  # webrtc noise suppression: None decides per turn by the noise
     end_silence_s: float = DEFAULT_END_SILENCE_S
     no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
     max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
@@ -56,26 +58,6 @@ class Recognizer(Protocol):
     def missing_words(self, grammar: Grammar) -> set[str]:
         """Words of ``grammar`` the engine's model cannot recognize."""
         ...
-
-
-class Denoised:
-    """A recognizer that hears audio after webrtc noise suppression and auto gain.
-
-    Off by default: bench/accuracy.py measured it lowering accuracy in every condition
-    with pocketsphinx (e.g. 92.3% to 88.5% at 10 dB of white noise).
-    """
-
-    def __init__(self, inner: Recognizer) -> None:
-        self.inner = inner
-        self.sample_rate_hz = inner.sample_rate_hz
-
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
-        from voice.denoise import Denoiser
-
-        return self.inner.transcribe(Denoiser().process(audio), grammar)
-
-    def missing_words(self, grammar: Grammar) -> set[str]:
-        return self.inner.missing_words(grammar)
 
 
 @dataclass(frozen=True)
@@ -117,7 +99,7 @@ def installed_engines(locale: str, models_dir: Path | None) -> list[EngineChoice
 
 
 def make_recognizer(settings: RecognitionSettings, locale: str) -> Recognizer:
-    """The one factory: the resolved engine, wrapped in noise suppression when asked."""
+    """The one factory: the resolved engine with its settings."""
     return build_recognizer(resolve_engine(settings, locale), settings)
 
 
@@ -134,7 +116,7 @@ def build_recognizer(choice: EngineChoice, settings: RecognitionSettings) -> Rec
         from voice.asr.pocketsphinx import PocketsphinxRecognizer
 
         recognizer = PocketsphinxRecognizer(settings, choice.model_path)
-    return Denoised(recognizer) if settings.denoise else recognizer
+    return recognizer
 
 
 def _pocketsphinx(locale: str, model_path: Path | None) -> EngineChoice:

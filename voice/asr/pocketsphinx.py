@@ -1,16 +1,28 @@
-"""The pocketsphinx recognizer: a JSGF search per grammar, VAD endpointing, a phone-loop check."""
+"""The pocketsphinx recognizer: an FSG search per grammar, an endpointer that reads the words,
+and a confidence from how the evidence agrees.
+
+Every decode starts from the same front-end state: `reinit_feat()` rebuilds the feature
+extraction before each utterance, which restores the cepstral-mean prior, forgets the noise
+estimate of pocketsphinx's noise removal (it otherwise carries over from the last turn, so a
+clean "no" after a noisy answer was heard as "dunno"), and reseeds the dither (a process-wide
+random generator that otherwise advances from turn to turn). Each utterance is decoded whole
+(`full_utt=True`), so its cepstral mean is its own; streaming with a running mean measured
+worse (bench/).
+"""
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from voice.asr import RecognitionSettings, Transcript
+from voice.asr.endpoint import CHECK_S, Listening, silence_needed
+from voice.asr.evidence import Evidence, confidence
+from voice.asr.vad import Vad
 from voice.audio import AudioChunk
-from voice.confidence import CONFIRM_BELOW, calibrate
 from voice.errors import AudioError, ModelError
 from voice.grammar import (
     Grammar,
@@ -20,31 +32,41 @@ from voice.grammar import (
     without_words,
     word_automaton,
 )
+from voice.grammar.endings import OFF, Endings, endings
 
 _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
-VAD_MODE = 2  # webrtc VAD aggressiveness 0..3; 3 also rejects much of white noise
-# Dither (seeded, so runs repeat): digital silence otherwise upsets the front end, and clean
-# audio decoded worse than the same audio at 10 dB SNR (bench/accuracy.py).
+# Dither, reseeded for every utterance by reinit_feat: digital silence upsets the front end.
 DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
 _ALLPHONE = "_allphone"
-# Phone-loop agreement that counts as confident. bench/accuracy.py found no cut-off that
-# separates right from wrong answers on espeak-ng voices (at 0.2 it rejected 37% of right answers
-# and still accepted 20% of misrecognitions), so a complete phrase of the grammar counts as
-# confident and the agreement only ranks above that.
-RAW_CONFIDENT = 0.0
-INCOMPLETE_CONFIDENCE = 0.1  # raw ceiling when the words are only the start of a phrase
-DOUBTFUL = CONFIRM_BELOW / 2  # calibrated ceiling for a phrase cut back to its complete prefix
 SILENCE_PROB = 0.1  # of a pause (self-loop) at any point of a grammar
-FRAME_S = 0.03  # VAD frame
-PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
-START_WINDOW_FRAMES = 5
-START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
+NBEST = 12  # hypotheses read for the margin to another meaning
+LOG_BASE = 1e-4  # ln(1.0001): pocketsphinx's log base
+
+
+@dataclass(frozen=True)
+class _Search:
+    """One grammar as pocketsphinx searches it."""
+
+    grammar: Grammar
+    automaton: WordAutomaton
+    endings: Endings
+    missing: frozenset[str]
+
+
+@dataclass(frozen=True)
+class _Decoded:
+    """One decode of the speech heard so far."""
+
+    words: tuple[str, ...]  # the hypothesis, cut back to its longest complete phrase
+    complete: bool  # the whole hypothesis is a phrase of the grammar
+    ending: str  # voice.grammar.endings: settled, open, partial, off
+    evidence: Evidence
 
 
 class PocketsphinxRecognizer:
-    """Recognizer for pocketsphinx 5 with per-grammar JSGF searches cached by grammar name."""
+    """Recognizer for pocketsphinx 5 with per-grammar FSG searches cached by grammar name."""
 
     sample_rate_hz = RATE_HZ
 
@@ -56,7 +78,6 @@ class PocketsphinxRecognizer:
         import pocketsphinx  # only this module needs the engine
 
         self._settings = settings or RecognitionSettings()
-        self._ps = pocketsphinx
         folder = model_path or Path(pocketsphinx.get_model_path("en-us"))
         model_dir = _acoustic_model(folder)
         dictionary = next(iter(sorted(folder.glob("*.dict"))), folder / "(no *.dict)")
@@ -73,26 +94,26 @@ class PocketsphinxRecognizer:
             config[key] = value
         try:
             self._decoder = pocketsphinx.Decoder(config)
+            self._decoder.add_allphone_file(_ALLPHONE, None)
         except (RuntimeError, ValueError) as err:
             raise ModelError(
                 f"pocketsphinx could not load the model in {model_dir} ({err}): "
                 "reinstall pocketsphinx or replace the model files"
             ) from err
-        self._searches: dict[str, Grammar] = {}
-        self._missing: dict[str, set[str]] = {}
-        self._has_allphone = False
-        self._automata: dict[str, WordAutomaton] = {}
+        self._searches: dict[str, _Search] = {}
+        self.last_evidence: Evidence | None = None  # of the last turn, for the bench
 
     def missing_words(self, grammar: Grammar) -> set[str]:
         """Words of ``grammar`` that the pronunciation dictionary lacks."""
-        cached = self._missing.get(grammar.name)
-        if cached is None or self._searches.get(grammar.name) != grammar:
-            cached = {w for w in grammar_words(grammar) if self._decoder.lookup_word(w) is None}
-        return set(cached)
+        search = self._searches.get(grammar.name)
+        if search is not None and search.grammar == grammar:
+            return set(search.missing)
+        return {w for w in grammar_words(grammar) if self._decoder.lookup_word(w) is None}
 
     def prepare(self, grammar: Grammar) -> None:
         """Build the search for ``grammar`` now rather than on its first turn."""
-        if self._searches.get(grammar.name) == grammar:
+        search = self._searches.get(grammar.name)
+        if search is not None and search.grammar == grammar:
             return
         missing = self.missing_words(grammar)
         usable = grammar
@@ -123,95 +144,125 @@ class PocketsphinxRecognizer:
             self._decoder.add_fsg(grammar.name, fsg)
         except (RuntimeError, ValueError) as err:
             raise ModelError(f"pocketsphinx rejected grammar {grammar.name}: {err}") from err
-        self._searches[grammar.name] = grammar
-        self._missing[grammar.name] = missing
-        self._automata[grammar.name] = automaton
+        self._searches[grammar.name] = _Search(
+            grammar, automaton, endings(usable), frozenset(missing)
+        )
 
     def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
         """Listen for one turn and decode it with ``grammar``; None if nobody spoke in time."""
+        import numpy as np
+
+        from voice.denoise import Denoiser
+
         self.prepare(grammar)
-        speech = self._endpoint(audio)
-        if speech is None:
-            return None
-        decoder = self._decoder
-        decoder.activate_search(grammar.name)
-        decoder.start_utt()
-        decoder.process_raw(speech, full_utt=True)
-        decoder.end_utt()
-        hyp = decoder.hyp()
-        if hyp is None or not hyp.hypstr:
-            _LOGGER.debug("grammar %s: speech but no hypothesis", grammar.name)
-            return Transcript(text="", confidence=0.0, in_grammar=False)
-        # Pocketsphinx falls back to the best partial path when no complete phrase survived;
-        # a breath after "yes" becomes "yes a" (a start of "yes a little"). The longest complete
-        # prefix is what was most likely said, but only ever as a doubtful hearing: the dialog
-        # confirms it, and never takes a doubtful reassuring answer without a clear yes.
-        words = hyp.hypstr.split()
-        automaton = self._automata[grammar.name]
-        complete = accepts(automaton, words)
-        prefix = next((n for n in range(len(words), 0, -1) if accepts(automaton, words[:n])), 0)
-        text = " ".join(words[:prefix]) if prefix else hyp.hypstr
-        confidence = self._confidence(speech, text)
-        if not complete:
-            confidence = min(confidence, INCOMPLETE_CONFIDENCE)
-        in_grammar = prefix > 0
-        _LOGGER.debug("heard %r as %r raw conf=%.2f", hyp.hypstr, text, confidence)
-        calibrated = calibrate(confidence, RAW_CONFIDENT)
-        if not complete:
-            calibrated = min(calibrated, DOUBTFUL)
-        return Transcript(text=text, confidence=calibrated, in_grammar=in_grammar)
-
-    def _confidence(self, speech: bytes, text: str) -> float:
-        """How well a free phone loop on the same audio agrees with the grammar's words."""
-        decoder = self._decoder
-        if not self._has_allphone:
-            decoder.add_allphone_file(_ALLPHONE, None)
-            self._has_allphone = True
-        decoder.activate_search(_ALLPHONE)
-        decoder.start_utt()
-        decoder.process_raw(speech, full_utt=True)
-        decoder.end_utt()
-        phone_hyp = decoder.hyp()
-        heard = [p for p in (phone_hyp.hypstr.split() if phone_hyp else []) if p != "SIL"]
-        expected: list[str] = []
-        for word in text.split():
-            expected += (decoder.lookup_word(word) or "").split()
-        return phone_agreement(heard, expected)
-
-    def _endpoint(self, audio: Iterator[AudioChunk]) -> bytes | None:
-        """Bytes of the first speech region, ended by trailing silence, a cap, or end of audio."""
+        search = self._searches[grammar.name]
         settings = self._settings
-        vad = self._ps.Vad(VAD_MODE, RATE_HZ, FRAME_S)
-        frame_bytes, frame_s = vad.frame_bytes, vad.frame_length
-        recent: deque[tuple[bytes, bool]] = deque(maxlen=round(PRE_ROLL_S / frame_s))
-        speech: list[bytes] = []
+        vad = Vad.create(RATE_HZ)
+        frame_bytes = vad.frame_bytes
+        listening = Listening(vad.frame_s, settings)
+        # A fresh suppressor per turn (it adapts to the room), fed from the turn's start.
+        denoiser = Denoiser(enabled=settings.denoise is not False)
+        decoded: _Decoded | None = None
+        decoded_at = -1  # listening.voiced_frames when `decoded` was made
         buffer = b""
-        waited_s = silent_s = 0.0
         for chunk in audio:
             if chunk.rate_hz != RATE_HZ:
                 raise AudioError(f"pocketsphinx needs {RATE_HZ} Hz audio, got {chunk.rate_hz} Hz")
             buffer += chunk.to_bytes()
             while len(buffer) >= frame_bytes:
                 frame, buffer = buffer[:frame_bytes], buffer[frame_bytes:]
-                is_speech = vad.is_speech(frame)
-                if speech:
-                    speech.append(frame)
-                    silent_s = 0.0 if is_speech else silent_s + frame_s
-                    if silent_s >= settings.end_silence_s:
-                        return b"".join(speech)
-                    if len(speech) * frame_s >= settings.max_utterance_s:
-                        _LOGGER.debug("utterance cut at %.1f s", settings.max_utterance_s)
-                        return b"".join(speech)
-                    continue
-                recent.append((frame, is_speech))
-                onset = list(recent)[-START_WINDOW_FRAMES:]
-                if sum(flag for _, flag in onset) >= START_SPEECH_FRAMES:
-                    speech = [f for f, _ in recent]
-                    continue
-                waited_s += frame_s
-                if waited_s >= settings.no_speech_timeout_s:
-                    return None
-        return b"".join(speech) if speech else None
+                clean = denoiser.clean(np.frombuffer(frame, dtype="<i2").astype(np.int16))
+                listening.push(frame, vad.is_speech(frame), clean.astype("<i2").tobytes())
+            if listening.timed_out:
+                return None
+            if not listening.started:
+                continue
+            if listening.silent_s >= CHECK_S or listening.too_long:
+                if decoded is None or decoded_at != listening.voiced_frames:
+                    decoded = self._decode(search, listening)
+                    decoded_at = listening.voiced_frames
+                needed = silence_needed(decoded.ending, settings)
+                if not decoded.evidence.heard_words and listening.silent_s >= needed:
+                    listening.restart()  # noise that set off the onset: listen on
+                    decoded, decoded_at = None, -1
+                elif listening.too_long or listening.silent_s >= needed:
+                    return self._transcript(decoded, grammar)
+        if not listening.started:
+            return None
+        if decoded is None or decoded_at != listening.voiced_frames:
+            decoded = self._decode(search, listening)
+        return self._transcript(decoded, grammar)
+
+    def _transcript(self, decoded: _Decoded, grammar: Grammar) -> Transcript:
+        text = " ".join(decoded.words)
+        self.last_evidence = decoded.evidence
+        level = confidence(decoded.evidence)
+        _LOGGER.debug("grammar %s heard %r conf=%.2f %s", grammar.name, text, level, decoded)
+        return Transcript(text=text, confidence=level, in_grammar=bool(decoded.words))
+
+    def _run(self, search_name: str, speech: bytes) -> Any:
+        """Decode ``speech`` whole with one search, from a fresh front end."""
+        decoder = self._decoder
+        decoder.activate_search(search_name)
+        decoder.reinit_feat()  # the same cepstral-mean prior, noise estimate and dither
+        decoder.start_utt()
+        decoder.process_raw(speech, full_utt=True)
+        decoder.end_utt()
+        return decoder.hyp()
+
+    def _decode(self, search: _Search, listening: Listening) -> _Decoded:
+        """The grammar's best phrase for what was heard so far, and the evidence for it."""
+        noisy = listening.noisy(self._settings)
+        speech = listening.audio(clean=noisy)
+        hyp = self._run(search.grammar.name, speech)
+        words = tuple(hyp.hypstr.split()) if hyp is not None and hyp.hypstr else ()
+        frames = max(1, self._decoder.n_frames())
+        alternatives = _nbest(self._decoder) if words else []
+        # Pocketsphinx falls back to the best partial path when no complete phrase survived;
+        # a breath after "yes" becomes "yes a" (a start of "yes a little"). The longest complete
+        # prefix is what was most likely said, but only ever as a doubtful hearing.
+        complete = accepts(search.automaton, words)
+        prefix = next(
+            (n for n in range(len(words), 0, -1) if accepts(search.automaton, words[:n])), 0
+        )
+        kept = words[:prefix]
+        ending = search.endings.ending(words) if words else OFF
+        other = self._run(search.grammar.name, listening.audio(clean=not noisy))
+        other_words = tuple(other.hypstr.split()) if other is not None and other.hypstr else ()
+        phone_hyp = self._run(_ALLPHONE, speech)
+        phones = [p for p in (phone_hyp.hypstr.split() if phone_hyp else []) if p != "SIL"]
+        expected: list[str] = []
+        for word in kept:
+            expected += (self._decoder.lookup_word(word) or "").split()
+        evidence = Evidence(
+            complete=complete,
+            kept_words=len(kept),
+            heard_words=len(words),
+            score=_log_score(hyp.score) if hyp is not None else None,
+            alternatives=tuple((text, _log_score(score)) for text, score in alternatives),
+            frames=frames,
+            phone_agreement=phone_agreement(phones, expected),
+            phone_score=_log_score(phone_hyp.score) if phone_hyp is not None else None,
+            other_agrees=other_words[: len(kept)] == kept and bool(kept),
+        )
+        return _Decoded(kept, complete, ending, evidence)
+
+
+def _log_score(value: float) -> float:
+    """pocketsphinx's Python scores are logmath.exp(score): back to its integer log domain."""
+    import math
+
+    return math.log(value) / LOG_BASE if value > 0 else -1e9
+
+
+def _nbest(decoder: Any) -> list[tuple[str, float]]:
+    found = []
+    for n, hyp in enumerate(decoder.nbest() or []):
+        if n >= NBEST:
+            break
+        if hyp is not None:
+            found.append((hyp.hypstr, hyp.score))
+    return found
 
 
 def phone_agreement(heard: list[str], expected: list[str]) -> float:

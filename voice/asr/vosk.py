@@ -1,29 +1,71 @@
-"""The vosk (Kaldi) recognizer: grammar-mode decoding of one spoken turn per call."""
+"""The vosk (Kaldi) recognizer: grammar-mode decoding of one spoken turn per call.
+
+Every turn gets new KaldiRecognizers (creating one takes about a millisecond), so nothing a
+decoder adapts, its i-vector adaptation included, carries over from one turn to the next. Two
+decode side by side, one on the raw audio and one after noise suppression: the turn's own
+noise floor picks which is heard (voice/asr/endpoint.py), and their agreement is evidence.
+The endpointer is this package's (the words heard so far decide how long a pause ends the
+turn), not vosk's fixed 0.5 s rule.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
+import math
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from voice.asr import RecognitionSettings, Transcript
+from voice.asr.endpoint import CHECK_S, Listening, silence_needed
+from voice.asr.vad import Vad
 from voice.audio import AudioChunk
 from voice.confidence import calibrate
 from voice.errors import AudioError, ModelError
 from voice.grammar import Grammar
+from voice.grammar.endings import OFF, Endings, endings
 from voice.models import Registry, fix_for_broken, load_registry
 
 _LOGGER = logging.getLogger(__name__)
 
 SAMPLE_RATE_HZ = 16_000
 # Unknown-word symbols differ between vosk models: "[unk]" in most, "<UNK>" in the Korean one.
-# The lowest word posterior that counts as confident. Measured with espeak-ng's Korean voice in
-# grammar mode: right answers came at 0.38-1.0 (most >= 0.5), wrong ones often at 1.0, so
-# vosk's posterior says little and the dialog's caution about reassuring answers does the work.
-RAW_CONFIDENT = 0.5
 UNKNOWN_WORDS = ("[unk]", "<UNK>", "<unk>")
+DITHER = 1.0  # Kaldi's default dither (one LSB), added here from a fixed seed instead
+DITHER_SEED = 5
+# The confidence model: a logistic regression of "the meaning was right" on the lowest word
+# posterior and whether the raw and the noise-suppressed decodes agree, fitted by bench/fit.py
+# on the Korean tune set; RAW_CONFIDENT is where 90% of its wrong answers fall below. With
+# espeak-ng's Korean voice the word posterior says nothing (right and wrong answers alike come
+# at 1.0), so only agreement counts and most answers are confirmed (bench/results/latest.md).
+WEIGHTS = {"agrees": 0.4203, "word_confidence": -0.0298}
+BIAS = 0.5303
+RAW_CONFIDENT = 0.7163
+
+
+@dataclass(frozen=True)
+class VoskEvidence:
+    """What one vosk turn offers as evidence that it heard right."""
+
+    word_confidence: float  # the lowest word posterior of the hypothesis (0..1)
+    agrees: bool  # the other decode (raw or noise-suppressed) heard the same words
+    in_grammar: bool  # exactly one of the grammar's phrases, no unknown word
+
+    def features(self) -> dict[str, float]:
+        """The inputs of the confidence model."""
+        return {"agrees": float(self.agrees), "word_confidence": self.word_confidence}
+
+    def confidence(self) -> float:
+        """On the shared scale (voice.confidence)."""
+        if not self.in_grammar:
+            return 0.0
+        x = BIAS + sum(WEIGHTS[k] * v for k, v in self.features().items())
+        return calibrate(1.0 / (1.0 + math.exp(-x)), RAW_CONFIDENT)
 
 
 def load_model(path: Path, registry: Registry | None = None, debug: bool = False) -> Any:
@@ -32,10 +74,43 @@ def load_model(path: Path, registry: Registry | None = None, debug: bool = False
 
     vosk.SetLogLevel(0 if debug else -1)
     try:
-        return vosk.Model(str(path))
+        return vosk.Model(str(without_dither(path)))
     except Exception as err:  # vosk raises a bare Exception("Failed to create a model")
         fix = fix_for_broken(path, registry or load_registry())
         raise ModelError(f"vosk cannot load the model at {path} (corrupt?); run `{fix}`") from err
+
+
+def without_dither(path: Path) -> Path:
+    """The model seen through a folder whose features are computed without Kaldi's dither.
+
+    Kaldi adds random dither (--dither, 1.0 by default) to every sample before its features,
+    so a fresh KaldiRecognizer on the same audio gave word confidences from 0.44 to 0.64.
+    The folder (in the user cache) links to the model's parts and copies its conf/ with
+    --dither=0; the recognizer adds its own dither, seeded the same for every turn. Where
+    links cannot be made, the model is used as it is.
+    """
+    from platformdirs import user_cache_dir
+
+    conf = path / "conf" / "mfcc.conf"
+    if not conf.is_file() or "--dither" in conf.read_text(encoding="utf-8"):
+        return path
+    key = hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+    overlay = Path(user_cache_dir("toe-assistant")) / "vosk" / f"{path.name}-{key}"
+    try:
+        (overlay / "conf").mkdir(parents=True, exist_ok=True)
+        for part in path.iterdir():
+            link = overlay / part.name
+            if part.name != "conf" and not link.exists():
+                link.symlink_to(part.resolve(), target_is_directory=part.is_dir())
+        for part in (path / "conf").iterdir():
+            text = part.read_text(encoding="utf-8")
+            if part.name == "mfcc.conf":
+                text = text.rstrip("\n") + "\n--dither=0.0\n"
+            (overlay / "conf" / part.name).write_text(text, encoding="utf-8")
+    except OSError as err:
+        _LOGGER.warning("vosk model used with Kaldi's random dither (%s)", err)
+        return path
+    return overlay
 
 
 class VoskRecognizer:
@@ -44,17 +119,15 @@ class VoskRecognizer:
     sample_rate_hz: int = SAMPLE_RATE_HZ
 
     def __init__(self, model_path: Path, settings: RecognitionSettings | None = None) -> None:
-        """Load the model at ``model_path`` (seconds for a large model; do it once).
-
-        vosk's own endpointer decides where an utterance ends; the settings bound how long
-        to wait for speech and how long a turn may be.
-        """
+        """Load the model at ``model_path`` (seconds for a large model; do it once)."""
         self._settings = settings or RecognitionSettings()
         self._model = load_model(model_path, debug=self._settings.debug)
         self._unknown = next(
             (w for w in UNKNOWN_WORDS if self._model.vosk_model_find_word(w) >= 0), None
         )
         self._checked: set[str] = set()  # grammar names already checked against the vocabulary
+        self._endings: dict[str, tuple[Grammar, Endings]] = {}
+        self.last_evidence: VoskEvidence | None = None  # of the last turn, for the bench
 
     @property
     def unknown_word(self) -> str | None:
@@ -82,62 +155,124 @@ class VoskRecognizer:
             phrases.append(self._unknown)
         return json.dumps(phrases, ensure_ascii=False)
 
-    def _new_decoder(self, grammar: Grammar, rate_hz: int) -> Any:
-        import vosk
-
-        grammar_json = self._grammar_json(grammar)
-        if grammar_json is None:
-            decoder = vosk.KaldiRecognizer(self._model, rate_hz)
-        else:
-            decoder = vosk.KaldiRecognizer(self._model, rate_hz, grammar_json)
-        decoder.SetWords(True)
-        return decoder
+    def _ending(self, grammar: Grammar, words: list[str]) -> str:
+        cached = self._endings.get(grammar.name)
+        if cached is None or cached[0] != grammar:
+            cached = (grammar, endings(grammar))
+            self._endings[grammar.name] = cached
+        return cached[1].ending(words) if words else OFF
 
     def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
-        """Decode until vosk detects the end of an utterance; None when nobody spoke in time."""
-        decoder: Any = None
-        rate_hz = 0
-        heard_samples = 0  # counted in samples: summing float seconds drifts
-        no_speech_samples = max_samples = 0
-        speech_started = False
-        for chunk in audio:
-            if decoder is None:
-                rate_hz = chunk.rate_hz
-                decoder = self._new_decoder(grammar, rate_hz)
-                no_speech_samples = round(self._settings.no_speech_timeout_s * rate_hz)
-                max_samples = round(self._settings.max_utterance_s * rate_hz)
-            elif chunk.rate_hz != rate_hz:
-                raise AudioError(
-                    f"audio rate changed mid-utterance: {rate_hz} -> {chunk.rate_hz} Hz"
-                )
-            heard_samples += len(chunk.samples)
-            if decoder.AcceptWaveform(chunk.to_bytes()):
-                transcript = self._transcript(decoder.Result(), grammar)
-                if transcript is not None:
-                    return transcript
-                speech_started = False  # an endpoint on noise alone: keep listening
-            elif not speech_started:
-                speech_started = bool(json.loads(decoder.PartialResult()).get("partial"))
-            if not speech_started and heard_samples >= no_speech_samples:
-                return None
-            if heard_samples >= max_samples:
-                break
-        if decoder is None:
-            return None
-        return self._transcript(decoder.FinalResult(), grammar)
+        """Decode until the turn ends; None when nobody spoke in time."""
+        from voice.denoise import Denoiser
 
-    def _transcript(self, result_json: str, grammar: Grammar) -> Transcript | None:
-        result = json.loads(result_json)
-        words = result.get("result", [])
-        if not words:
+        settings = self._settings
+        grammar_json = self._grammar_json(grammar)
+        vad = Vad.create(SAMPLE_RATE_HZ)
+        listening = Listening(vad.frame_s, settings)
+        denoiser = Denoiser(enabled=settings.denoise is not False)
+        raw = _Decoder(self._model, grammar_json)
+        clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
+        dither = np.random.default_rng(DITHER_SEED)  # the same for every turn
+        buffer = b""
+        for chunk in audio:
+            if chunk.rate_hz != SAMPLE_RATE_HZ:
+                raise AudioError(
+                    f"vosk needs {SAMPLE_RATE_HZ} Hz audio here, got {chunk.rate_hz} Hz"
+                )
+            buffer += chunk.to_bytes()
+            while len(buffer) >= vad.frame_bytes:
+                frame, buffer = buffer[: vad.frame_bytes], buffer[vad.frame_bytes :]
+                samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
+                samples += dither.normal(0.0, DITHER, len(samples))
+                frame = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
+                cleaned = denoiser.clean(np.frombuffer(frame, dtype="<i2").astype(np.int16))
+                clean_bytes = cleaned.astype("<i2").tobytes()
+                listening.push(frame, vad.is_speech(frame), clean_bytes)
+                raw.accept(frame)
+                if clean is not None:
+                    clean.accept(clean_bytes)
+            if listening.timed_out:
+                return None
+            if not listening.started:
+                continue
+            if listening.silent_s >= CHECK_S or listening.too_long:
+                chosen = clean if clean is not None and listening.noisy(settings) else raw
+                words = chosen.words_so_far()
+                needed = silence_needed(self._ending(grammar, words), settings)
+                if not (listening.too_long or listening.silent_s >= needed):
+                    continue
+                transcript = self._finish(raw, clean, listening, grammar)
+                if transcript is not None or listening.too_long:
+                    return transcript
+                # Nothing in it: noise set off the onset. Listen on with new decoders.
+                listening.restart()
+                raw = _Decoder(self._model, grammar_json)
+                clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
+        if not listening.started:
             return None
-        heard = [w["word"] for w in words if w["word"] not in UNKNOWN_WORDS]
-        text = " ".join(heard)
-        unknown = len(heard) < len(words)
-        confidence = min(float(w.get("conf", 0.0)) for w in words)
+        return self._finish(raw, clean, listening, grammar)
+
+    def _finish(
+        self, raw: _Decoder, clean: _Decoder | None, listening: Listening, grammar: Grammar
+    ) -> Transcript | None:
+        """The turn's transcript from the decoder its noise floor picks (None: no words)."""
+        noisy = clean is not None and listening.noisy(self._settings)
+        heard = (clean if noisy and clean is not None else raw).final()
+        other = (raw if noisy else clean).final() if clean is not None else None
+        return self._transcript(heard, other, grammar)
+
+    def _transcript(
+        self, heard: list[dict[str, Any]], other: list[dict[str, Any]] | None, grammar: Grammar
+    ) -> Transcript | None:
+        if not heard:
+            return None
+        words = [w["word"] for w in heard if w["word"] not in UNKNOWN_WORDS]
+        text = " ".join(words)
+        unknown = len(words) < len(heard)
         # The grammar is compiled to a bigram model, so vosk may string phrase words together
         # into a sequence no phrase has: treat that as out of grammar too.
         in_grammar = not unknown and (not grammar.phrases or text in grammar.phrases)
-        _LOGGER.debug("heard %r raw conf=%.2f in_grammar=%s", text, confidence, in_grammar)
-        calibrated = calibrate(confidence, RAW_CONFIDENT)
-        return Transcript(text=text, confidence=calibrated, in_grammar=in_grammar)
+        other_words = [w["word"] for w in other or []]
+        evidence = VoskEvidence(
+            word_confidence=min(float(w.get("conf", 0.0)) for w in heard),
+            agrees=other is None or other_words == [w["word"] for w in heard],
+            in_grammar=in_grammar,
+        )
+        self.last_evidence = evidence
+        level = evidence.confidence()
+        _LOGGER.debug("heard %r conf=%.2f %s", text, level, evidence)
+        return Transcript(text=text, confidence=level, in_grammar=in_grammar)
+
+
+class _Decoder:
+    """One KaldiRecognizer for one turn; vosk's own end of utterance keeps its first result."""
+
+    def __init__(self, model: Any, grammar_json: str | None) -> None:
+        import vosk
+
+        if grammar_json is None:
+            self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE_HZ)
+        else:
+            self._recognizer = vosk.KaldiRecognizer(model, SAMPLE_RATE_HZ, grammar_json)
+        self._recognizer.SetWords(True)
+        self._result: list[dict[str, Any]] | None = None  # vosk ended an utterance with words
+
+    def accept(self, frame: bytes) -> None:
+        """Feed audio until vosk has ended an utterance with words in it."""
+        if self._result is None and self._recognizer.AcceptWaveform(frame):
+            words = json.loads(self._recognizer.Result()).get("result", [])
+            if words:  # an end on noise alone (no words) is not the answer: keep listening
+                self._result = words
+
+    def words_so_far(self) -> list[str]:
+        """The words of the hypothesis so far."""
+        if self._result is not None:
+            return [w["word"] for w in self._result]
+        return str(json.loads(self._recognizer.PartialResult()).get("partial", "")).split()
+
+    def final(self) -> list[dict[str, Any]]:
+        """The words (with their confidences) of the turn."""
+        if self._result is None:
+            self._result = json.loads(self._recognizer.FinalResult()).get("result", [])
+        return self._result

@@ -18,6 +18,8 @@ from voice.locale import resolve_locale
 from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
 
+DENOISE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
+
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
     """The options every spoken consultation takes."""
@@ -29,7 +31,13 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=int, default=None, help="the assistant's words per minute")
     parser.add_argument("--jsonl", action="store_true", help="one JSON object per line")
     parser.add_argument(
-        "--denoise", action="store_true", help="webrtc noise suppression before recognition"
+        "--denoise",
+        nargs="?",
+        const="on",
+        default="auto",
+        choices=DENOISE_CHOICES,
+        help="webrtc noise suppression before recognition: auto (per turn, when the room is "
+        "noisy; the default), on (--denoise alone) or off",
     )
 
 
@@ -39,7 +47,7 @@ def recognition_settings(args: argparse.Namespace) -> RecognitionSettings:
         engine=args.engine,
         model_path=args.model,
         models_dir=args.models_dir,
-        denoise=args.denoise,
+        denoise=DENOISE_CHOICES[args.denoise],
         debug=args.debug,
     )
 

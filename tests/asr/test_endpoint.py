@@ -1,0 +1,97 @@
+"""The end-of-turn policy and the turn tracker, on frames made by arithmetic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from voice.asr import RecognitionSettings
+from voice.asr.endpoint import (
+    PARTIAL_SILENCE_S,
+    SETTLED_SILENCE_S,
+    TAIL_KEPT_S,
+    Listening,
+    silence_needed,
+)
+from voice.grammar.endings import OFF, OPEN, PARTIAL, SETTLED
+
+FRAME_S = 0.03
+FRAME = round(16_000 * FRAME_S)
+
+
+def frame(level: float, seed: int = 0) -> bytes:
+    """One frame of noise at RMS ``level``."""
+    rng = np.random.default_rng(seed)
+    return np.clip(rng.normal(0.0, level, FRAME), -32768, 32767).astype("<i2").tobytes()
+
+
+def feed(listening: Listening, level: float, seconds: float, voiced: bool) -> None:
+    for n in range(round(seconds / FRAME_S)):
+        listening.push(frame(level, n), voiced, frame(level / 4, n))
+
+
+def test_a_settled_phrase_needs_the_shortest_pause() -> None:
+    settings = RecognitionSettings()
+    assert silence_needed(SETTLED, settings) == SETTLED_SILENCE_S
+    assert silence_needed(OPEN, settings) == settings.end_silence_s > SETTLED_SILENCE_S
+    assert silence_needed(OFF, settings) == settings.end_silence_s
+    assert silence_needed(PARTIAL, settings) == PARTIAL_SILENCE_S > settings.end_silence_s
+
+
+def test_speech_after_a_quiet_room_starts_the_turn_and_its_pause_is_counted() -> None:
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 5.0, 0.6, voiced=False)
+    assert not listening.started
+    feed(listening, 3000.0, 0.6, voiced=True)
+    assert listening.started and listening.silent_s == 0.0
+    feed(listening, 5.0, 0.3, voiced=False)
+    assert listening.silent_s == pytest.approx(0.3, abs=0.01)
+    assert listening.snr_db() > 40
+    # the audio decoded: the pre-roll, the answer, and TAIL_KEPT_S of its pause at most
+    frames = len(listening.audio()) // (2 * FRAME)
+    assert frames * FRAME_S <= 0.3 + 0.6 + TAIL_KEPT_S + FRAME_S
+
+
+def test_voice_activity_at_the_room_s_own_level_is_not_an_onset() -> None:
+    """A VAD calls much of white noise speech; frames no louder than the floor are not."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 800.0, 2.0, voiced=True)
+    assert not listening.started
+
+
+def test_frames_far_below_the_answer_are_a_pause_even_when_the_vad_hears_speech() -> None:
+    """Babble: other voices keep a VAD 'in speech', but they are quieter than the answer."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 200.0, 0.6, voiced=True)
+    feed(listening, 6000.0, 0.6, voiced=True)
+    feed(listening, 300.0, 0.3, voiced=True)
+    assert listening.silent_s == pytest.approx(0.3, abs=0.01)
+
+
+def test_a_false_start_is_forgotten_and_the_wait_goes_on() -> None:
+    settings = RecognitionSettings(no_speech_timeout_s=2.0)
+    listening = Listening(FRAME_S, settings)
+    feed(listening, 5.0, 0.6, voiced=False)
+    feed(listening, 3000.0, 0.15, voiced=True)
+    assert listening.started
+    feed(listening, 5.0, 1.0, voiced=False)
+    listening.restart()
+    assert not listening.started and listening.silent_s == 0.0
+    feed(listening, 5.0, 0.5, voiced=False)
+    assert listening.timed_out  # the false start counts towards the no-speech timeout
+
+
+@pytest.mark.parametrize(
+    ("denoise", "room", "noisy"),
+    [(None, 5.0, False), (None, 1500.0, True), (True, 5.0, True), (False, 1500.0, False)],
+)
+def test_noise_suppression_is_chosen_from_the_room_unless_set(
+    denoise: bool | None, room: float, noisy: bool
+) -> None:
+    settings = RecognitionSettings(denoise=denoise)
+    listening = Listening(FRAME_S, settings)
+    feed(listening, room, 0.6, voiced=False)
+    feed(listening, 6000.0, 0.6, voiced=True)
+    assert listening.noisy(settings) is noisy
+    clean = listening.audio(clean=True)
+    assert len(clean) == len(listening.audio()) and clean != listening.audio()

@@ -1,0 +1,155 @@
+"""End of turn: when the person has started, paused, and said something that can end there.
+
+A turn ends after a pause whose length depends on what was heard so far (voice.grammar.endings):
+a settled phrase ("no", "about a week") after SETTLED_SILENCE_S, a phrase another answer could
+grow from ("no" ... "idea") after the settings' end_silence_s, the start of a phrase ("about
+two") after PARTIAL_SILENCE_S.
+
+A frame is speech when the voice-activity detector says so *and* it stands out from the room:
+above the turn's noise floor by ABOVE_FLOOR_DB and within QUIETER_DB of the answer's loud
+frames. In white noise at 5 dB a webrtc VAD calls 30-40% of noise-only frames speech, and in
+babble nearly all of them (bench/); the answer is louder at the microphone than either.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from voice.asr import RecognitionSettings
+from voice.grammar.endings import OFF, OPEN, PARTIAL, SETTLED
+
+CHECK_S = 0.2  # a pause this long is worth decoding what was said so far
+SETTLED_SILENCE_S = 0.2  # after a settled phrase
+PARTIAL_SILENCE_S = 0.9  # after the start of a phrase: people pause mid-answer ("about ... two")
+QUIETER_DB = 12.0  # a frame this far below the answer's loud frames is a pause
+ABOVE_FLOOR_DB = 4.0  # speech stands this far above the room's noise floor
+FLOOR_PERCENTILE = 20  # the noise floor: this percentile of the turn's frame levels
+FLOOR_MIN_FRAMES = 10  # frames heard before the floor is trusted
+LOUD_PERCENTILE = 80  # the answer's level: this percentile of its frame levels
+PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
+START_WINDOW_FRAMES = 5
+START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
+TAIL_KEPT_S = 0.4  # pause decoded after the last speech frame: more is only noise to explain
+DENOISE_BELOW_SNR_DB = 25.0  # auto denoise: when the answer is less than this above the floor
+
+
+def silence_needed(ending: str, settings: RecognitionSettings) -> float:
+    """Seconds of pause that end a turn whose words so far have this ending."""
+    if ending == SETTLED:
+        return min(SETTLED_SILENCE_S, settings.end_silence_s)
+    if ending in (OPEN, OFF):  # off: no phrase starts so; more words will not make one
+        return settings.end_silence_s
+    if ending == PARTIAL:
+        return max(PARTIAL_SILENCE_S, settings.end_silence_s)
+    raise ValueError(f"unknown ending {ending!r}")
+
+
+def frame_db(frame: np.ndarray) -> float:
+    """A frame's level in dB (relative to one LSB)."""
+    power = float(np.mean(frame.astype(np.float64) ** 2))
+    return 10.0 * np.log10(max(power, 1.0))
+
+
+@dataclass
+class Listening:
+    """One turn frame by frame: the onset, the speech since, and the pause at its end."""
+
+    frame_s: float
+    settings: RecognitionSettings
+    started: bool = False
+    waited_s: float = 0.0  # before the onset
+    silent_s: float = 0.0  # of pause at the end of what was heard
+    frames: list[bytes] = field(default_factory=list)  # since the pre-roll before the onset
+    clean_frames: list[bytes] = field(default_factory=list)  # the same, noise-suppressed
+    last_voiced: int = 0  # index in frames just after the last speech frame
+    voiced_frames: int = 0  # frames heard as speech since the onset
+    _levels: list[float] = field(default_factory=list)  # of speech frames since the onset
+    _all_levels: list[float] = field(default_factory=list)  # of every frame
+    _recent: deque[tuple[bytes, bytes, bool, float]] = field(default_factory=deque)
+
+    def push(self, frame: bytes, voiced: bool, clean: bytes = b"") -> None:
+        """Take the next frame, whether the voice-activity detector hears speech in it, and the
+        frame after noise suppression (if any)."""
+        level = frame_db(np.frombuffer(frame, dtype="<i2"))
+        self._all_levels.append(level)
+        if len(self._all_levels) < FLOOR_MIN_FRAMES:
+            voiced = False  # no onset before the room's level is known (the pre-roll keeps it)
+        else:
+            voiced = voiced and level >= self.floor_db() + ABOVE_FLOOR_DB
+        if not self.started:
+            self._recent.append((frame, clean, voiced, level))
+            while len(self._recent) > max(START_WINDOW_FRAMES, round(PRE_ROLL_S / self.frame_s)):
+                self._recent.popleft()
+            onset = list(self._recent)[-START_WINDOW_FRAMES:]
+            if sum(flag for _, _, flag, _ in onset) >= START_SPEECH_FRAMES:
+                self.started = True
+                self.frames = [f for f, _, _, _ in self._recent]
+                self.clean_frames = [c for _, c, _, _ in self._recent]
+                self._levels = [lv for _, _, flag, lv in self._recent if flag]
+                self.voiced_frames = len(self._levels)
+                self.last_voiced = len(self.frames)
+            else:
+                self.waited_s += self.frame_s
+            return
+        self.frames.append(frame)
+        self.clean_frames.append(clean)
+        if voiced and level >= self.level_db() - QUIETER_DB:
+            self._levels.append(level)
+            self.voiced_frames += 1
+            self.last_voiced = len(self.frames)
+            self.silent_s = 0.0
+        else:
+            self.silent_s += self.frame_s
+
+    def restart(self) -> None:
+        """That was no answer (nothing was heard in it): wait for the onset again."""
+        keep = round(PRE_ROLL_S / self.frame_s)
+        frames, clean = self.frames[-keep:], self.clean_frames[-keep:]
+        levels = self._all_levels[-len(frames) :] if frames else []
+        self._recent = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
+        self.started = False
+        self.waited_s += self.speech_s
+        self.frames, self.clean_frames, self._levels = [], [], []
+        self.silent_s = 0.0
+        self.voiced_frames = self.last_voiced = 0
+
+    def floor_db(self) -> float:
+        """The room's noise floor in this turn so far."""
+        return float(np.percentile(self._all_levels, FLOOR_PERCENTILE))
+
+    def level_db(self) -> float:
+        """The answer's loud level so far."""
+        return float(np.percentile(self._levels, LOUD_PERCENTILE)) if self._levels else 0.0
+
+    @property
+    def speech_s(self) -> float:
+        """Length of the turn since the onset (pre-roll included)."""
+        return len(self.frames) * self.frame_s
+
+    @property
+    def timed_out(self) -> bool:
+        """Nobody started speaking in time."""
+        return not self.started and self.waited_s >= self.settings.no_speech_timeout_s
+
+    @property
+    def too_long(self) -> bool:
+        """The turn reached its cap (a radio that never pauses)."""
+        return self.speech_s >= self.settings.max_utterance_s
+
+    def snr_db(self) -> float:
+        """How far the answer's loud frames stand above the room's noise floor."""
+        return self.level_db() - self.floor_db() if self._all_levels else 0.0
+
+    def noisy(self, settings: RecognitionSettings) -> bool:
+        """Whether to decode the noise-suppressed audio (settings.denoise None: by the SNR)."""
+        if settings.denoise is not None:
+            return bool(settings.denoise)
+        return self.snr_db() < DENOISE_BELOW_SNR_DB
+
+    def audio(self, clean: bool = False) -> bytes:
+        """The answer from the pre-roll to TAIL_KEPT_S after its last speech frame."""
+        end = min(len(self.frames), self.last_voiced + round(TAIL_KEPT_S / self.frame_s))
+        return b"".join((self.clean_frames if clean else self.frames)[:end])
