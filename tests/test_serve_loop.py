@@ -188,7 +188,7 @@ def test_a_cut_off_turn_drops_its_other_sentences_and_listens() -> None:
     events: list[Event] = []
     session = SpokenConsultation(
         dialog(),
-        ScriptedRecognizer.of(["stop", "stop"]),  # a spoken stop is checked: said twice
+        ScriptedRecognizer.of(["stop", "yes"]),  # a spoken stop is confirmed
         Synth(),
         sink,
         PreparedAnswers({}, 16_000),
@@ -196,10 +196,10 @@ def test_a_cut_off_turn_drops_its_other_sentences_and_listens() -> None:
     )
     result = session.run()
     assert result.ended == "stopped"
-    # greeting cut short, chime; disclaimer and first question never played; then the check
-    # of the stop, the question again and "stopping"
-    assert len(player.played) == 5
-    assert player.played[0] == 2 * BLOCK and player.played[2:] == [8_000] * 3
+    # greeting cut short, chime; disclaimer and first question never played; then "Do you
+    # want to stop here?" and "stopping"
+    assert len(player.played) == 4
+    assert player.played[0] == 2 * BLOCK and player.played[2:] == [8_000] * 2
     assert [e.id for e in events if isinstance(e, Prompt)] == ["weakness", "weakness"]
     assert any(isinstance(e, Say) and "stopping" in e.text for e in events)
 

@@ -93,7 +93,7 @@ def test_silence_and_speech_out_of_grammar_are_not_understood() -> None:
 
 @pytest.mark.parametrize("word", ["stop", "stop please"])
 def test_stop_ends_the_spoken_consultation_without_advice(word: str) -> None:
-    result, events, _, _ = consult(ScriptedRecognizer.of(["no", word, word]))
+    result, events, _, _ = consult(ScriptedRecognizer.of(["no", word, "yes"]))
     assert result.outcome is None and result.ended == "stopped"
     assert not any(isinstance(e, Prompt) and e.id == "spreading" for e in events)
 

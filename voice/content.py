@@ -132,7 +132,7 @@ class Phrases(_Strict):
     help_readback: str
     turn_limit: str
     stopped: str
-    check_stop: str  # a spoken "stop", before a second one ends the consultation
+    check_stop: str  # a spoken "stop" is confirmed: "Do you want to stop here?"
     give_up: str
     goodbye: str
     help_answers: str

@@ -41,7 +41,7 @@ class Conversation:
     dialog: Dialog
     confirm_below: float = CONFIRM_BELOW  # a heard answer below this is confirmed first
     # A typed "stop" ends at once. A spoken one ends with no advice when misheard (the bench
-    # heard "no it's strong" as "stop" at 0.93), so it is checked: a second "stop" ends.
+    # heard "no it's strong" as "stop" at 0.93), so it is confirmed: "Do you want to stop?"
     check_stop: bool = False
     understanding: Understanding = field(init=False)
     answers: dict[str, AnswerValue] = field(default_factory=dict)
@@ -76,8 +76,10 @@ class Conversation:
         if turn.question == READBACK:
             return Awaiting(READBACK, "readback", None, dict(self.answers), dict(self.bounds))
         if turn.pending is not None:
-            bound = {turn.question: turn.pending.bound} if turn.pending.bound else {}
-            return Awaiting(turn.question, "confirm", turn.pending.answer, bounds=bound)
+            pending = turn.pending
+            bound = {turn.question: pending.bound} if pending.bound else {}
+            confirming = "stop" if _stopping(pending) else pending.answer
+            return Awaiting(turn.question, "confirm", confirming, bounds=bound)
         if turn.kind == "follow_up":
             return Awaiting(
                 turn.question, "follow_up", limit=follow_up_limit(self.consultation, turn.question)
@@ -100,14 +102,12 @@ class Conversation:
         if meaning is not None and meaning.intent in BOUND_INTENTS:
             meaning = self._bounded(meaning, turn)
         if meaning is None:
-            turn.stop_heard = False
             return self._not_understood(turn)
         heard = Heard(turn.question, text or "", meaning.intent, confidence)
         doubtful = confidence < self.confirm_below
-        stop_again, turn.stop_heard = turn.stop_heard, meaning.command == "stop"
-        if meaning.command == "stop" and self.check_stop and not stop_again:
-            check = Say(self.consultation.say.check_stop)
-            return [heard, *self._ask(turn, self._current_text(turn), (check,))]
+        if meaning.command == "stop" and self.check_stop and not _stopping(turn.pending):
+            turn.pending = meaning
+            return [heard, *self._ask(turn, self.consultation.say.check_stop)]
         target = None if meaning.command else self._target(meaning, turn)
         pending = turn.pending
         # The same worrying answer heard twice counts, however faint each time; a faint
@@ -216,6 +216,8 @@ class Conversation:
 
     def _confirming(self, turn: Turn, pending: Meaning, meaning: Meaning) -> list[Event]:
         """The reply to "Did you say yes?": yes or the same answer again confirms it."""
+        if _stopping(pending) and meaning.intent == "answer_yes" and not meaning.sign:
+            return self._command("stop", turn)
         if meaning.answer == pending.answer or (
             meaning.intent == "answer_yes" and not meaning.sign
         ):
@@ -303,3 +305,8 @@ class Conversation:
     def _words(self, meaning: Meaning) -> str:
         answer = meaning.answer if meaning.answer is not None else UNSURE
         return answer_words(self.consultation, answer, meaning.bound)
+
+
+def _stopping(pending: Meaning | None) -> bool:
+    """Is the answer awaiting confirmation a spoken "stop"?"""
+    return pending is not None and pending.command == "stop"

@@ -73,4 +73,4 @@ class Turn:
     asked: int = 1
     failures: int = 0
     pending: Meaning | None = None  # an answer heard with low confidence, awaiting "yes"
-    stop_heard: bool = False  # the last answer was a "stop" not sure enough to end on its own
+    stop_heard: bool = False  # the last reply to the readback was a spoken "stop"

@@ -91,8 +91,7 @@ def hear(
     if verdict == "stop":
         return [heard, Say(say.stopped), *conversation._finish(STOPPED, speak=False)]
     if verdict == "ask_again":
-        hint = say.check_stop if meaning.command == "stop" else say.help_readback
-        return [heard, *conversation._ask(turn, repeat, (Say(hint),))]
+        return [heard, *conversation._ask(turn, repeat, (Say(say.help_readback),))]
     if verdict == "confirmed":
         conversation._confirmed = True
         return [heard, *conversation._finish(FINISHED)]
