@@ -147,29 +147,35 @@ def _render_all(renderer: Renderer, clips: list, locales: list[str], crowd: list
 
 
 def _run_all(runs: list[System], manifest: Path, work: Path, cache: Path, jobs: int) -> list[dict]:
-    """Each system in its own process; up to ``jobs`` at once."""
+    """Each system in its own process; up to ``jobs`` at once, the next one starting as soon
+    as any finishes (their output goes to files, so none waits on another's pipe)."""
     pending = list(runs)
-    running: list[tuple[System, subprocess.Popen[str], Path]] = []
+    running: list[tuple[System, subprocess.Popen[bytes], Path]] = []
     done: list[dict] = []
     while pending or running:
         while pending and len(running) < max(1, jobs):
-            system = pending.pop(0)
-            running.append(_start(system, manifest, work, cache))
-        system, process, out = running.pop(0)
-        stdout, stderr = process.communicate()
-        if process.returncode != 0:
-            print(f"{system.name} ({system.locale}) failed:\n{stderr}", file=sys.stderr)
+            running.append(_start(pending.pop(0), manifest, work, cache))
+        finished = [r for r in running if r[1].poll() is not None]
+        if not finished:
+            time.sleep(0.5)
             continue
-        summary = json.loads(stdout.strip().splitlines()[-1])
-        results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-        done.append({**system.spec(), **summary, "results": results})
-        print(f"{system.name} ({system.locale}): {summary['wall_s']:.0f} s", file=sys.stderr)
-    return done
+        for system, process, out in finished:
+            running.remove((system, process, out))
+            log = out.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
+            if process.returncode != 0:
+                print(f"{system.name} ({system.locale}) failed:\n{log}", file=sys.stderr)
+                continue
+            summary = json.loads(out.with_suffix(".summary").read_text().strip().splitlines()[-1])
+            results = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+            done.append({**system.spec(), **summary, "results": results})
+            print(f"{system.name} ({system.locale}): {summary['wall_s']:.0f} s", file=sys.stderr)
+    order = {(s.locale, s.name): i for i, s in enumerate(runs)}
+    return sorted(done, key=lambda run: order[(run["locale"], run["name"])])
 
 
 def _start(
     system: System, manifest: Path, work: Path, cache: Path
-) -> tuple[System, subprocess.Popen[str], Path]:
+) -> tuple[System, subprocess.Popen[bytes], Path]:
     tree = baseline_tree(cache) if system.baseline else ROOT
     if tree is None:
         raise SystemExit("the baseline needs a git checkout; leave `before` out of --systems")
@@ -177,10 +183,12 @@ def _start(
     spec, out = work / f"{slug}.json", work / f"{slug}.jsonl"
     spec.write_text(json.dumps(system.spec()))
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bench.runner", str(spec), str(manifest), str(out)],
-        cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+    summary, log = out.with_suffix(".summary"), out.with_suffix(".log")
+    with summary.open("wb") as stdout, log.open("wb") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bench.runner", str(spec), str(manifest), str(out)],
+            cwd=tree, env=env, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
     return system, process, out
 
 
