@@ -75,7 +75,9 @@ class Serve:
         self.expect("answered the wake word")
 
     def answer(self, answers: Mapping[str, str], until: str = "consultation over") -> str:
-        """Answer each question asked (reprompts and confirmations too) until ``until``."""
+        """Answer each question asked (reprompts too) until ``until``; to "Did you say ...?"
+        say yes, as a person who said what they meant would (a "stop" is confirmed by
+        saying it again)."""
         while True:
             line = self.expect("INFO ")
             if until in line:
@@ -83,7 +85,13 @@ class Serve:
             if "listening for " in line:
                 question = line.split("listening for ", 1)[1].strip()
                 if question in answers:
-                    self.say(answers[question])
+                    confirming = self._last_prompt().startswith("Did you say")
+                    self.say("yes" if confirming else answers[question])
+
+    def _last_prompt(self) -> str:
+        events = [json.loads(line) for line in list(self.run.stdout_lines)]
+        prompts = [e["text"] for e in events if e["type"] == "prompt"]
+        return prompts[-1] if prompts else ""
 
     def results(self) -> list[dict[str, Any]]:
         """Every result printed so far."""
