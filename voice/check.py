@@ -8,7 +8,6 @@ from pathlib import Path
 from voice.content import (
     CONSULTATION_FILE,
     SUMMARY_FILE,
-    Dialog,
     available_locales,
     dialogs_root,
     load_dialog,
@@ -17,6 +16,7 @@ from voice.content import (
 from voice.errors import DialogError
 from voice.files import shown
 from voice.rules import PathLimit, walk
+from voice.schema import Dialog
 
 PATHS_COUNTED = 10_000  # the summary counts the ways through up to this many
 

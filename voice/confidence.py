@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-CONFIRM_BELOW = 0.6  # a confidence below this is confirmed ("Did you say no?") before it counts
+# The point of the scale where an engine's benchmark found its answers reliable, and the
+# dialog's default confirm threshold (settings.confirm_below in dialogs/<locale>/).
+CONFIRM_BELOW = 0.6
 
 
 def calibrate(raw: float, raw_confident: float) -> float:

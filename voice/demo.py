@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from voice.content import Dialog
 from voice.errors import DialogError, UsageError
 from voice.files import load_yaml
+from voice.schema import Dialog
 
 DEMO_FILE = "demo.yaml"
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
-from voice.content import AnswerValue
-from voice.intents import Meaning
+from voice.schema import AnswerValue
 
 FINISHED, STOPPED, GAVE_UP, TURN_LIMIT = "finished", "stopped", "gave_up", "turn_limit"
-READBACK = "readback"  # the prompt id of the readback before self-care
-Kind = Literal["answer", "confirm", "follow_up", "readback"]
+# Prompt ids besides the questions': the readback before self-care, "What is different?"
+# after a denied readback, and the self-care ending's two optional questions.
+READBACK, WHICH, TRIGGERS, MORE_TIPS = "readback", "which", "triggers", "more_tips"
+Kind = Literal["answer", "confirm", "follow_up", "readback", "which", "triggers", "more_tips"]
 
 
 @dataclass(frozen=True)
@@ -31,17 +32,23 @@ class Say:
 
 @dataclass(frozen=True)
 class Heard:
-    """An answer understood, for the question being asked."""
+    """An answer understood, for the question being asked, and how it was read.
+
+    ``parts`` explains the reading clause by clause (text, intent, and what it named);
+    ``understood`` is every answer it gave, by question id.
+    """
 
     id: str
     text: str
     intent: str
     confidence: float = 1.0
+    parts: tuple[Mapping[str, Any], ...] = ()
+    understood: Mapping[str, AnswerValue] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
 class Result:
-    """The end of the consultation; outcome is None when the person stopped."""
+    """The end of the consultation; outcome is None when the person stopped before advice."""
 
     outcome: str | None
     reasons: tuple[str, ...]
@@ -54,23 +61,12 @@ Event = Prompt | Say | Heard | Result
 
 @dataclass(frozen=True)
 class Awaiting:
-    """What the assistant listens for next: an answer, a confirmation, the readback."""
+    """What the assistant listens for next; grammars and listeners take it as it is."""
 
-    question: str  # a question id, or READBACK
+    question: str  # a question id, or READBACK, WHICH, TRIGGERS, MORE_TIPS
     kind: Kind = "answer"
-    confirming: AnswerValue | None = None  # the answer "Did you say ...?" asks about
+    confirming: AnswerValue | None = None  # the answer "Did you say ...?" asks about, or "stop"
     answers: Mapping[str, AnswerValue] = field(default_factory=dict)  # what is read back
     bounds: Mapping[str, str] = field(default_factory=dict)  # "more/less than" answers
     limit: float | None = None  # the follow-up's duration: "More or less than three days?"
-
-
-@dataclass
-class Turn:
-    """What the engine is waiting for, and how often it has asked (the engine's own state)."""
-
-    question: str
-    kind: Kind = "answer"
-    asked: int = 1
-    failures: int = 0
-    pending: Meaning | None = None  # an answer heard with low confidence, awaiting "yes"
-    stop_heard: bool = False  # the last reply to the readback was a spoken "stop"
+    question_kind: str = "yes_no"  # the kind of the question asked (yes_no, duration)

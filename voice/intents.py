@@ -1,27 +1,31 @@
-"""Understanding: what a typed or recognized answer means, matched by hassil."""
+"""The intents every dialog uses, and what one understood clause means (a Meaning)."""
 
 from __future__ import annotations
 
-import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-from hassil import Intents, recognize_best
-
-from voice.content import AnswerValue
-
-_LOGGER = logging.getLogger(__name__)
+from voice.schema import AnswerValue
 
 HOURS_PER_DAY = 24.0
-# An answer is a few words ("no", "about two weeks", "no wait, I meant yes"); anything longer
-# is not one, and is not handed to the matcher (whose time grows with the text).
+# An answer is a few words ("no", "about two weeks", "yes, but my ankle tingles"); anything
+# longer is not one, and is not handed to the matcher (whose time grows with the text).
 MAX_ANSWER_CHARS = 300
 
 # The intent names every locale's intents file uses (see dialogs/en/intents.yaml).
 ANSWER_INTENTS = {"answer_yes": "yes", "answer_no": "no", "answer_unsure": "unsure"}
 DURATION_INTENT = "answer_duration"
+# A sign (or relief) named with the question it answers: slot `sign` holds the question id,
+# slot `answer` overrides the intent's own answer ("it helped a bit at first": unsure).
 SIGN_INTENTS = {"report_sign": "yes", "deny_sign": "no"}
 COMMAND_INTENTS = ("repeat", "help", "why", "stop")
 BOUND_INTENTS = ("answer_more", "answer_less")  # "more" / "less" than the duration asked about
+TRIGGER_INTENT = "report_trigger"  # slot trigger: what may have set the twitching off
+QUESTION_INTENT = "name_question"  # slot question: "the weakness one", in reply to "which?"
+ASIDE_INTENT = "aside"  # understood, and says nothing the dialog records ("thanks", "I tried")
+OPTIONAL_INTENTS = (TRIGGER_INTENT, QUESTION_INTENT, ASIDE_INTENT)
 
 
 def listening_intents(kind: str, awaiting: str = "answer") -> tuple[str, ...]:
@@ -30,11 +34,16 @@ def listening_intents(kind: str, awaiting: str = "answer") -> tuple[str, ...]:
     Kept as small as the turn allows (fewer phrases, fewer confusions in noise): the answers
     of its kind, warning signs volunteered or denied, and the conversation commands. While
     confirming ("Did you say three days?") yes and no are added; "More or less than three
-    days?" takes more and less; the readback takes yes, no and any correction.
+    days?" takes more and less; the readback and "What is different?" take yes, no and any
+    correction; the self-care ending's questions take triggers, or yes and no.
     """
     answers = tuple(ANSWER_INTENTS) if kind == "yes_no" else (DURATION_INTENT, "answer_unsure")
-    if awaiting == "readback":
+    if awaiting in ("readback", "which"):
         answers = (*ANSWER_INTENTS, DURATION_INTENT)
+    elif awaiting == "triggers":
+        return (TRIGGER_INTENT, "answer_no", "answer_unsure", *SIGN_INTENTS, *COMMAND_INTENTS)
+    elif awaiting == "more_tips":
+        return ("answer_yes", "answer_no", *SIGN_INTENTS, *COMMAND_INTENTS)
     elif awaiting == "follow_up":
         answers = (*BOUND_INTENTS, *answers)
     if awaiting in ("confirm", "follow_up") and kind != "yes_no":
@@ -44,13 +53,18 @@ def listening_intents(kind: str, awaiting: str = "answer") -> tuple[str, ...]:
 
 @dataclass(frozen=True)
 class Meaning:
-    """One understood utterance."""
+    """One understood clause."""
 
     intent: str
     answer: AnswerValue | None = None  # "yes" / "no" / "unsure", or days for a duration
-    sign: str | None = None  # the question a volunteered sign answers
+    about: str | None = None  # the question a named sign (or relief) answers
     correction: bool = False  # "no wait, I meant yes"
+    hedged: bool = False  # "a little", "sometimes": never a plain yes to relief
+    fine: bool = False  # "all good", "I'm fine": no to a sign, yes to the readback
+    spotted: bool = False  # found inside a clause no template matched (voice/understand/)
     bound: str | None = None  # "above" / "below": "more than three days", "less than a week"
+    trigger: str | None = None  # report_trigger: "stimulants", "stress", ...
+    question: str | None = None  # name_question: the question named
 
     @property
     def command(self) -> str | None:
@@ -58,13 +72,47 @@ class Meaning:
         return self.intent if self.intent in COMMAND_INTENTS else None
 
 
-def duration_days(slots: dict[str, object]) -> float | None:
-    """Days from the duration slots: count or amount times unit (hours), or a span (hours).
+def meaning_of(intent: str, slots: Mapping[str, Any], today: date) -> Meaning | None:
+    """The Meaning of an intent matched with these slots; None when its slots make no sense.
+
+    ``today`` turns "since Tuesday" into days.
+    """
+    correction = bool(slots.get("correction", False))
+    hedged = bool(slots.get("hedge", False))
+    if intent in ANSWER_INTENTS:
+        answer = ANSWER_INTENTS[intent]
+        fine = bool(slots.get("fine", False))
+        return Meaning(intent, answer=answer, correction=correction, hedged=hedged, fine=fine)
+    if intent == DURATION_INTENT:
+        days = duration_days(slots, today)
+        if days is None:
+            return None
+        bound = str(slots["bound"]) if slots.get("bound") in ("above", "below") else None
+        return Meaning(intent, answer=round_days(days), correction=correction, bound=bound)
+    if intent in SIGN_INTENTS:
+        answer = str(slots.get("answer", SIGN_INTENTS[intent]))
+        return Meaning(intent, answer=answer, about=str(slots["sign"]), correction=correction)
+    if intent == TRIGGER_INTENT:
+        return Meaning(intent, trigger=str(slots["trigger"]))
+    if intent == QUESTION_INTENT:
+        return Meaning(intent, question=str(slots["question"]))
+    return Meaning(intent, correction=correction, hedged=hedged)
+
+
+def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
+    """Days from the duration slots: count or amount times unit (hours), a span (hours), or
+    a weekday ("since Tuesday": back to the last Tuesday before today, a week on the day).
 
     "less than N" (slot bound: below) is recorded just under N (``just_under``): the longer
     end of the range, which is the cautious one.
     """
-    if "span" in slots:
+    if "weekday" in slots:
+        days = float((today.weekday() - int(slots["weekday"])) % 7 or 7)
+    elif slots.get("calendar") == "month_start":
+        days = float(max(today.day - 1, 1))
+    elif "month" in slots and "day" in slots:
+        days = _days_since(today, int(slots["month"]), int(slots["day"]))
+    elif "span" in slots:
         days = _number(slots["span"]) / HOURS_PER_DAY
     else:
         unit = slots.get("unit")
@@ -76,6 +124,18 @@ def duration_days(slots: dict[str, object]) -> float | None:
     if slots.get("bound") == "below":
         days = just_under(days)
     return days
+
+
+def _days_since(today: date, month: int, day: int) -> float:
+    """Days since a date said without a year: this year's, or last year's if still to come."""
+    for year in (today.year, today.year - 1):
+        try:
+            then = date(year, month, day)
+        except ValueError:
+            continue
+        if then <= today:
+            return float(max((today - then).days, 1))
+    return 1.0
 
 
 def just_under(days: float) -> float:
@@ -97,38 +157,3 @@ def _number(value: object) -> float:
 def round_days(days: float) -> float:
     """Days as reported: whole days stay whole, fractions keep two decimals."""
     return float(round(days, 2))
-
-
-class Understanding:
-    """Matches text against a dialog's hassil intents."""
-
-    def __init__(self, intents: Intents) -> None:
-        self._intents = intents
-
-    @property
-    def intent_names(self) -> frozenset[str]:
-        return frozenset(self._intents.intents)
-
-    def parse(self, text: str) -> Meaning | None:
-        """The meaning of text, or None when no intent matches."""
-        cleaned = text.strip()
-        if not cleaned or len(cleaned) > MAX_ANSWER_CHARS:
-            return None
-        result = recognize_best(cleaned, self._intents, language=self._intents.language)
-        if result is None:
-            _LOGGER.debug("no intent for %r", cleaned)
-            return None
-        name = result.intent.name
-        slots = {key: entity.value for key, entity in result.entities.items()}
-        correction = bool(slots.get("correction", False))
-        if name in ANSWER_INTENTS:
-            return Meaning(name, answer=ANSWER_INTENTS[name], correction=correction)
-        if name == DURATION_INTENT:
-            days = duration_days(slots)
-            if days is None:
-                return None
-            bound = str(slots["bound"]) if slots.get("bound") in ("above", "below") else None
-            return Meaning(name, answer=round_days(days), correction=correction, bound=bound)
-        if name in SIGN_INTENTS:
-            return Meaning(name, answer=SIGN_INTENTS[name], sign=str(slots["sign"]))
-        return Meaning(name)

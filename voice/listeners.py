@@ -9,9 +9,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from voice.audio import AudioChunk, AudioSource, concat, silence
-from voice.content import AnswerValue
 from voice.events import Awaiting
 from voice.intents import under_limit
+from voice.schema import AnswerValue
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,8 +49,9 @@ class SimulatedPerson:
     ``means`` holds what each answer means (as the dialog records it: "yes", "no", "unsure"
     or days); ``words`` holds the person's own "yes", "no", "more", "less" and "unsure".
     To "Did you say ...?" and to the readback they say yes when it matches what they meant
-    and no otherwise; to "More or less than three days?" they say which. Where a meaning is
-    not known they behave like PreparedAnswers.
+    and no otherwise; to "What is different?" they give again the answer that was misheard;
+    to "More or less than three days?" they say which. Where a meaning is not known they
+    behave like PreparedAnswers.
     """
 
     answers: Mapping[str, AudioChunk]
@@ -62,7 +63,18 @@ class SimulatedPerson:
         word = self._reply(awaiting)
         if word is not None and word in self.words:
             return as_microphone(self.words[word], self.rate_hz)
+        if awaiting.kind == "which":  # "What is different?": the answer that was misheard
+            wrong = self._misheard(awaiting)
+            if wrong is not None and wrong in self.answers:
+                return as_microphone(self.answers[wrong], self.rate_hz)
         return PreparedAnswers(self.answers, self.rate_hz).audio_for(awaiting)
+
+    def _misheard(self, awaiting: Awaiting) -> str | None:
+        for question, value in awaiting.answers.items():
+            meant = self.means.get(question)
+            if meant is not None and not agrees(meant, value, awaiting.bounds.get(question)):
+                return question
+        return None
 
     def _reply(self, awaiting: Awaiting) -> str | None:
         """yes / no / more / less / unsure, or None to say the prepared answer."""

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from voice.content import AnswerValue, Condition, Consultation, DurationTest
 from voice.rules import PathLimit, decide, next_question, possible_answers, walk
+from voice.schema import AnswerValue, Condition, Consultation, DurationTest
 
 SEARCH_PATHS = 20_000  # when the aimed walks miss an outcome, how far to look for it
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
-from voice.content import AnswerValue, Condition, Consultation, DurationTest
+from voice.schema import AnswerValue, Condition, Consultation, DurationTest
 
 DECIDE = "decide"  # the terminal state: every path ends here with an outcome
 UNSURE = "unsure"
@@ -94,6 +94,24 @@ def reassuring(
     with_value = decide(consultation, {**answers, question: value}).outcome
     with_unsure = decide(consultation, {**answers, question: UNSURE}).outcome
     return urgency(with_value) < urgency(with_unsure)
+
+
+def worrying(consultation: Consultation, question: str, value: AnswerValue) -> bool:
+    """Is this answer one some rule or transition looks for (a sign, no relief, a long time)?
+
+    Read off the conditions alone: "yes" and "not sure" to a warning sign, "no" and "not sure"
+    to relief, three days or more, or not knowing how long.
+    """
+    for condition in _conditions(consultation):
+        test = condition.get(question)
+        if test is None:
+            continue
+        if isinstance(test, DurationTest):
+            if not isinstance(value, str) and value >= test.min_days:
+                return True
+        elif value in test:
+            return True
+    return False
 
 
 def next_question(consultation: Consultation, answers: Answers) -> str | None:

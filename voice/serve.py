@@ -22,11 +22,11 @@ import numpy as np
 from voice.asr import Grammar, Recognizer, Transcript
 from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import POLL_S, Backoff, LiveCapture, ShuttingDown
-from voice.content import Dialog
 from voice.errors import AudioError, ToeAssistantError
 from voice.events import Event, Result
 from voice.grammar.questions import Grammars
 from voice.listeners import MicrophoneListener
+from voice.schema import Dialog
 from voice.session import SpokenConsultation
 from voice.summaries import save_summary, summary_of, worth_saving
 from voice.tts import Synthesizer
@@ -178,7 +178,6 @@ class Server:
     sink: ServeSink
     emit: Callable[[list[Event]], None]
     settings: ServeSettings
-    confirm_below: float
     consultations: int = 0  # held to the end, cut short or not
 
     def run(self) -> int:
@@ -237,7 +236,6 @@ class Server:
             MicrophoneListener(self.capture),
             emit=self.emit,
             grammars=grammars,
-            confirm_below=self.confirm_below,
         )
         try:
             if answer:

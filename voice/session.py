@@ -10,11 +10,10 @@ from typing import TYPE_CHECKING, Protocol
 
 from voice.asr import Recognizer
 from voice.audio import AudioChunk, AudioSink, SpeechInterrupted
-from voice.confidence import CONFIRM_BELOW
-from voice.content import Dialog
 from voice.dialog import Conversation
 from voice.events import Awaiting, Event, Prompt, Result, Say
 from voice.grammar.questions import Grammars
+from voice.schema import Dialog
 
 if TYPE_CHECKING:
     from voice.tts import Synthesizer
@@ -66,14 +65,13 @@ class SpokenConsultation:
     listener: Listener
     emit: Callable[[list[Event]], None]
     grammars: Grammars | None = None
-    confirm_below: float = CONFIRM_BELOW  # heard answers below this are confirmed first
     hear_tap: Callable[[AudioChunk], None] | None = None  # e.g. a recording of both sides
     timings: list[TurnTiming] = field(default_factory=list)
 
     def run(self) -> Result:
         """Greet, ask, listen and decide; returns the consultation's result."""
         grammars = self.grammars or Grammars(self.dialog)
-        conversation = Conversation(self.dialog, self.confirm_below, check_stop=True)
+        conversation = Conversation(self.dialog, check_stop=True)
         events = conversation.start()
         turn_end: tuple[str, float, float] | None = None
         while True:
@@ -85,7 +83,7 @@ class SpokenConsultation:
             if awaiting is None:
                 raise RuntimeError("the consultation neither ended nor asked a question")
             question = awaiting.question
-            grammar = grammars.get(question, awaiting.kind)
+            grammar = grammars.get(awaiting)
             audio = _TimedAudio(self.listener.audio_for(awaiting), self.hear_tap)
             _LOGGER.info("listening for %s", question)
             transcript = self.recognizer.transcribe(iter(audio), grammar)

@@ -15,10 +15,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from voice.content import AnswerValue, Dialog, SummaryWording
 from voice.errors import UsageError
 from voice.events import STOPPED, Result
 from voice.files import append_line, read_text, shown
+from voice.schema import AnswerValue, Dialog, SummaryWording
 from voice.wording import answer_words, fill, join
 
 _LOGGER = logging.getLogger(__name__)

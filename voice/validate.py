@@ -12,15 +12,6 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
-from voice.content import (
-    SOURCE_FILE,
-    Condition,
-    Consultation,
-    Dialog,
-    DurationTest,
-    Question,
-    SummaryWording,
-)
 from voice.errors import DialogError
 from voice.files import read_text
 from voice.intents import (
@@ -29,11 +20,21 @@ from voice.intents import (
     COMMAND_INTENTS,
     DURATION_INTENT,
     SIGN_INTENTS,
+    TRIGGER_INTENT,
 )
 from voice.paths import find_cycle, unreached
 from voice.rules import (
     DECIDE,
     UNSURE,
+)
+from voice.schema import (
+    SOURCE_FILE,
+    Condition,
+    Consultation,
+    Dialog,
+    DurationTest,
+    Question,
+    SummaryWording,
 )
 from voice.wording import TemplateError, fields
 
@@ -50,6 +51,7 @@ MIN_FRAGMENT_WORDS = 2
 _ELLIPSIS = re.compile(r"\s*(?:\.\.\.|…)\s*")
 # The placeholders the engine fills in, by where the text is spoken.
 _SAY_FIELDS = {
+    "corrected": {"answer"},
     "noted": {"label"},
     "noted_not": {"label"},
     "confirm": {"answer"},
@@ -102,9 +104,29 @@ def _reference_problems(consultation: Consultation) -> Iterator[str]:
     for name in questions:
         if name not in read_by_rules:
             yield f"questions.{name}: no rule reads this question"
+    for rule in consultation.rules:
+        tests_unsure = any(isinstance(test, list) and UNSURE in test for test in rule.when.values())
+        if tests_unsure and rule.unclear_reason is None:
+            yield (
+                f'rules.{rule.id}: tests "unsure" but has no unclear_reason (how the reason '
+                "is said when no clear answer came)"
+            )
+    yield from _tip_problems(consultation)
     counts = Counter(rule.id for rule in consultation.rules)
     for duplicate in sorted(i for i, n in counts.items() if n > 1):
         yield f"rules: id {duplicate!r} is used twice"
+
+
+def _tip_problems(consultation: Consultation) -> Iterator[str]:
+    triggers = consultation.triggers
+    known = set(triggers.options) if triggers is not None else set()
+    for name, outcome in consultation.outcomes.items():
+        for index, tip in enumerate(outcome.tips):
+            for fit in tip.fits:
+                if fit not in known:
+                    yield f"outcomes.{name}.tips.{index}.fits: unknown trigger {fit!r}"
+        if outcome.tips and name != list(consultation.outcomes)[-1]:
+            yield f"outcomes.{name}.tips: only the least urgent outcome (self-care) has tips"
 
 
 def _condition_problems(
@@ -128,7 +150,10 @@ def _cycle_problems(consultation: Consultation) -> Iterator[str]:
 
 
 def _intent_problems(dialog: Dialog) -> Iterator[str]:
-    for name in REQUIRED_INTENTS:
+    required = [*REQUIRED_INTENTS]
+    if dialog.consultation.triggers is not None:
+        required.append(TRIGGER_INTENT)
+    for name in required:
         if name not in dialog.intents.intents:
             yield f"{dialog.consultation.intents}: intent {name!r} is missing"
     for name, intent in dialog.intents.intents.items():
@@ -169,6 +194,12 @@ def _sources(consultation: Consultation) -> Iterator[tuple[str, str]]:
     for name, outcome in consultation.outcomes.items():
         for index, line in enumerate(outcome.say):
             yield f"outcomes.{name}.say.{index}", line.source
+        for index, tip in enumerate(outcome.tips):
+            yield f"outcomes.{name}.tips.{index}", tip.source
+        for index, line in enumerate(outcome.closing):
+            yield f"outcomes.{name}.closing.{index}", line.source
+    if consultation.triggers is not None:
+        yield "triggers", consultation.triggers.source
 
 
 def _template_problems(consultation: Consultation) -> Iterator[str]:
@@ -188,9 +219,20 @@ def _template_problems(consultation: Consultation) -> Iterator[str]:
         yield from _readback_problems(name, question)
     for rule in consultation.rules:
         yield from _unknown_fields(f"rules.{rule.id}.reason", rule.reason, set())
+        if rule.unclear_reason is not None:
+            where = f"rules.{rule.id}.unclear_reason"
+            yield from _unknown_fields(where, rule.unclear_reason, set())
     for name, outcome in consultation.outcomes.items():
         for index, line in enumerate(outcome.say):
             yield from _unknown_fields(f"outcomes.{name}.say.{index}", line.text, {"reasons"})
+        for index, tip in enumerate(outcome.tips):
+            yield from _unknown_fields(f"outcomes.{name}.tips.{index}", tip.text, set())
+        for index, line in enumerate(outcome.closing):
+            yield from _unknown_fields(f"outcomes.{name}.closing.{index}", line.text, set())
+    if consultation.triggers is not None:
+        for key in ("prompt", "reprompt", "help", "why"):
+            text = getattr(consultation.triggers, key)
+            yield from _unknown_fields(f"triggers.{key}", text, set())
 
 
 def _readback_problems(name: str, question: Question) -> Iterator[str]:

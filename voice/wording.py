@@ -7,11 +7,11 @@ program's objects; ``fill`` takes a field only as a bare name, and refuses anyth
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
-from voice.content import AnswerValue, Consultation, DurationWords
 from voice.intents import under_limit
 from voice.rules import Decision
+from voice.schema import AnswerValue, Consultation, DurationWords
 
 Bound = str  # "above" ("more than three days") or "below" ("less than three days")
 ABOVE, BELOW = "above", "below"
@@ -87,30 +87,67 @@ def answer_words(
     return duration_words(consultation.say.durations, float(answer), bound)
 
 
+def answer_phrase(
+    consultation: Consultation, question: str, value: AnswerValue, bound: Bound | None = None
+) -> str:
+    """One answer as it is read back: "no weakness", "it has lasted about a week"."""
+    spec = consultation.questions[question]
+    if isinstance(value, str):
+        return spec.readback.get(value, value)
+    said = duration_words(consultation.say.durations, float(value), bound)
+    return fill(spec.readback.get("duration", "{duration}"), duration=said)
+
+
 def readback(
     consultation: Consultation,
     answers: Mapping[str, AnswerValue],
     bounds: Mapping[str, Bound],
 ) -> str:
     """One sentence restating every answer, in the order the questions come."""
-    parts = []
-    for name, question in consultation.questions.items():
-        if name not in answers:
-            continue
-        value = answers[name]
-        if isinstance(value, str):
-            parts.append(question.readback.get(value, value))
-        else:
-            said = duration_words(consultation.say.durations, float(value), bounds.get(name))
-            parts.append(fill(question.readback.get("duration", "{duration}"), duration=said))
+    parts = [
+        answer_phrase(consultation, name, answers[name], bounds.get(name))
+        for name in consultation.questions
+        if name in answers
+    ]
     return fill(consultation.say.readback, answers=join(consultation, parts))
 
 
-def advice(consultation: Consultation, decision: Decision) -> list[str]:
-    """What is said for the outcome, with the reasons in words."""
-    reasons = [rule.reason for rule in consultation.rules if rule.id in decision.reasons]
-    said = join(consultation, reasons)
-    return [fill(line.text, reasons=said) for line in consultation.outcomes[decision.outcome].say]
+def reasons(
+    consultation: Consultation,
+    decision: Decision,
+    answers: Mapping[str, AnswerValue],
+    unclear: Collection[str] = (),
+) -> str:
+    """The reasons for the decision in words, most urgent first.
+
+    A rule that holds because a question counts as not sure, though the person never said
+    so (``unclear``), says that no clear answer came, not "you weren't sure".
+    """
+    said = []
+    for rule in consultation.rules:
+        if rule.id not in decision.reasons:
+            continue
+        counted = [
+            q
+            for q, test in rule.when.items()
+            if isinstance(test, list) and UNSURE in test and answers.get(q) == UNSURE
+        ]
+        honest = counted and rule.unclear_reason and all(q in unclear for q in counted)
+        said.append(rule.unclear_reason if honest and rule.unclear_reason else rule.reason)
+    return join(consultation, said)
+
+
+def advice(
+    consultation: Consultation,
+    decision: Decision,
+    answers: Mapping[str, AnswerValue],
+    unclear: Collection[str] = (),
+) -> list[str]:
+    """What is said for the outcome, with the reasons in words (not the self-care tips)."""
+    because = reasons(consultation, decision, answers, unclear)
+    return [
+        fill(line.text, reasons=because) for line in consultation.outcomes[decision.outcome].say
+    ]
 
 
 def noted(consultation: Consultation, question: str, answer: AnswerValue) -> str:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from voice.audio import AudioChunk
-from voice.confidence import CONFIRM_BELOW
 from voice.grammar import Grammar  # defined with the grammar compiler; still importable here
 
 
@@ -42,7 +41,6 @@ class RecognitionSettings:
     end_silence_s: float = DEFAULT_END_SILENCE_S
     no_speech_timeout_s: float = DEFAULT_NO_SPEECH_TIMEOUT_S
     max_utterance_s: float = DEFAULT_MAX_UTTERANCE_S
-    confirm_below: float = CONFIRM_BELOW
     debug: bool = False  # keep the engines' own log lines
 
 

@@ -83,7 +83,6 @@ def run(args: argparse.Namespace) -> int:
         ServeSink(devices.speaker, capture),
         emit=printer.emit if printer else _discard,
         settings=ServeSettings(summaries_dir=args.save_summaries, debug=args.debug),
-        confirm_below=setup.settings.confirm_below,
     )
     logging.getLogger(__name__).info(
         "serving %s with %s; wake word %s", locale, choice.engine, detector.name

@@ -15,11 +15,11 @@ from voice.cli.spoken import (
     simulated_person,
     spoken_setup,
 )
-from voice.content import AnswerValue, Dialog
 from voice.errors import UsageError
 from voice.files import check_writable
 from voice.intents import MAX_ANSWER_CHARS
 from voice.listeners import ANY_QUESTION
+from voice.schema import AnswerValue, Dialog
 from voice.tts import Synthesizer
 
 REPLY_WORDS = ("yes", "no", "more", "less", "unsure")

@@ -10,13 +10,14 @@ from pathlib import Path
 from voice.asr import ENGINES, RecognitionSettings, Recognizer, make_recognizer
 from voice.audio import AudioChunk, AudioSink, resample
 from voice.cli.output import EventPrinter
-from voice.content import AnswerValue, Dialog, load_dialog
+from voice.content import load_dialog
 from voice.demo import load_demo_file
-from voice.intents import Understanding
 from voice.listeners import SimulatedPerson
 from voice.locale import resolve_locale
+from voice.schema import AnswerValue, Dialog
 from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
+from voice.understand import Understanding
 
 DENOISE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
 
@@ -88,7 +89,6 @@ class SpokenSetup:
             sink,
             listener,
             emit=self.printer.emit,
-            confirm_below=self.settings.confirm_below,
             hear_tap=hear_tap,
         )
 

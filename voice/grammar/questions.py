@@ -2,32 +2,32 @@
 
 from __future__ import annotations
 
-from voice.content import Dialog
+from voice.events import MORE_TIPS, READBACK, TRIGGERS, WHICH, Awaiting
 from voice.grammar import Grammar, build_grammar
 from voice.intents import listening_intents
+from voice.schema import Dialog
 
 
 class Grammars:
-    """Each question's speech grammar, built once from the dialog's intents."""
+    """Each turn's speech grammar, built once from the dialog's intents."""
 
     def __init__(self, dialog: Dialog) -> None:
         self._dialog = dialog
         self._built: dict[str, Grammar] = {}
 
-    def get(self, question: str, awaiting: str = "answer") -> Grammar:
-        """The grammar for an answer, a confirmation, a follow-up, or (question "readback")
-        the readback."""
-        questions = self._dialog.consultation.questions
-        kind = questions[question].kind if question in questions else "yes_no"
-        if question not in questions or awaiting == "readback":
-            awaiting = "readback"
-        elif awaiting == "confirm" and kind == "yes_no":
-            awaiting = "answer"  # yes and no are in the grammar already
-        intents = listening_intents(kind, awaiting)
-        name = kind if awaiting == "answer" else f"{kind}_{awaiting}"
-        if awaiting == "readback":
-            name = "readback"
+    def get(self, awaiting: Awaiting) -> Grammar:
+        """The grammar for what the dialog awaits: an answer, a confirmation, a follow-up,
+        the readback, "What is different?", or the self-care ending's questions."""
+        kind = awaiting.question_kind
+        turn = awaiting.kind
+        if turn in ("readback", "which", "triggers", "more_tips"):
+            name = turn
+        elif turn == "confirm" and kind == "yes_no":
+            turn, name = "answer", kind  # yes and no are in the grammar already
+        else:
+            name = kind if turn == "answer" else f"{kind}_{turn}"
         if name not in self._built:
+            intents = listening_intents(kind, turn)
             self._built[name] = build_grammar(
                 self._dialog.intents, intents, name, self._dialog.locale
             )
@@ -36,9 +36,13 @@ class Grammars:
     def all(self) -> list[Grammar]:
         """Every grammar the consultation can listen with."""
         for name, question in self._dialog.consultation.questions.items():
-            for awaiting in ("answer", "confirm"):
-                self.get(name, awaiting)
+            for turn in ("answer", "confirm"):
+                self.get(Awaiting(name, turn, question_kind=question.kind))  # type: ignore[arg-type]
             if question.follow_up:
-                self.get(name, "follow_up")
-        self.get("readback", "readback")
+                self.get(Awaiting(name, "follow_up", question_kind=question.kind))
+        for question, turn in ((READBACK, "readback"), (WHICH, "which")):
+            self.get(Awaiting(question, turn))  # type: ignore[arg-type]
+        if self._dialog.consultation.triggers is not None:
+            self.get(Awaiting(TRIGGERS, "triggers"))
+            self.get(Awaiting(MORE_TIPS, "more_tips"))
         return list(self._built.values())

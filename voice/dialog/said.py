@@ -1,0 +1,240 @@
+"""What an answer says, for the turn it was given in: a plain reply and every fact it carries.
+
+"yes, although my ankle tingles now" to the readback is a reply (yes) and a fact (numbness:
+yes); "no, but it burns" to the numbness question is two facts about numbness, the worrying
+one kept. Several things said about one question combine conservatively: a sign reported
+counts, however it was first denied; relief that came and went is "not sure"; of two
+durations the longer counts; an explicit correction ("no wait, I meant …") wins.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from voice.intents import (
+    ANSWER_INTENTS,
+    BOUND_INTENTS,
+    DURATION_INTENT,
+    QUESTION_INTENT,
+    SIGN_INTENTS,
+    TRIGGER_INTENT,
+    Meaning,
+)
+from voice.rules import UNSURE, worrying
+from voice.schema import AnswerValue, Consultation
+from voice.understand import Reading
+
+FINE = "fine"  # "all good", "I'm fine": yes to the readback, no to a sign or more tips
+Said3 = tuple[AnswerValue, bool, str | None]  # a value, said as a correction?, its bound
+
+# What a turn asks for, read first when a clause could mean two things ("less").
+PREFER: dict[str, tuple[str, ...]] = {
+    "follow_up": BOUND_INTENTS,
+    "triggers": (TRIGGER_INTENT,),
+    "which": (QUESTION_INTENT,),
+}
+
+
+@dataclass(frozen=True)
+class Said:
+    """Everything one answer says."""
+
+    reply: AnswerValue | None = None  # the bare yes / no / unsure / fine, combined
+    replies: tuple[AnswerValue, ...] = ()  # each bare answer, in order
+    facts: Mapping[str, AnswerValue] = field(default_factory=dict)  # question -> answer
+    bounds: Mapping[str, str] = field(default_factory=dict)  # "more than a week": above
+    corrected: frozenset[str] = frozenset()  # questions an explicit correction named
+    command: str | None = None  # repeat / help / why / stop
+    bound_reply: str | None = None  # "more" / "less" (than the follow-up's duration)
+    triggers: frozenset[str] = frozenset()  # what may have set the twitching off
+    question: str | None = None  # a question named ("the weakness one")
+    unclear: tuple[str, ...] = ()  # clauses nothing understood
+    intents: tuple[str, ...] = ()  # the understood clauses' intents, in order
+
+    @property
+    def empty(self) -> bool:
+        """Nothing understood at all."""
+        return not self.intents
+
+    def agrees(self) -> bool:
+        """A yes (or "all good"), and nothing else said against it."""
+        return self.reply in ("yes", FINE)
+
+    def declines(self) -> bool:
+        """A no (or "I'm good"), to "more tips?" or to triggers."""
+        return self.reply in ("no", FINE)
+
+
+def settled(said: Said, consultation: Consultation) -> bool:
+    """Can the answer be taken? Not when part of it was lost and nothing worrying was
+    understood: "no, but my foot [...]" may have said a sign, so it is asked again."""
+    if said.triggers or (said.command and not said.facts):
+        return True  # what set it off only reorders tips; a question back is answered
+    if not said.unclear:
+        return not said.empty
+    return any(worrying(consultation, q, v) for q, v in said.facts.items())
+
+
+def confirms(said: Said, question: str, value: AnswerValue) -> bool | None:
+    """The reply to "Did you say <value>?": True (yes, or the same answer said again), False
+    (no, or another answer to the question), None (neither)."""
+    restated = said.facts.get(question) == value
+    other = question in said.facts and not restated
+    if other:
+        return False
+    replies = set(said.replies)
+    if restated or (replies and replies <= {"yes", FINE, value}):
+        return "yes" in replies or FINE in replies or restated
+    if "no" in replies:
+        return False
+    return None
+
+
+def interpret(
+    reading: Reading,
+    consultation: Consultation,
+    asked: str | None,
+    corrects: str | None = None,
+    confirming: str | None = None,
+) -> Said:
+    """What ``reading`` says; a bare yes or no answers ``asked`` (None: it is the reply).
+
+    A bare correction ("no wait, I meant yes") is about ``corrects``, the last yes/no answer.
+    While "Did you say …?" is asked about ``confirming``, yes and no are the reply, and "I'm
+    not sure" is a new answer to that question.
+    """
+    values: dict[str, list[Said3]] = {}
+    replies: list[tuple[AnswerValue, bool]] = []
+    command: str | None = None
+    bound_reply = question = None
+    triggers: set[str] = set()
+    durations = [q for q, spec in consultation.questions.items() if spec.kind == "duration"]
+    for meaning in reading.meanings:
+        target = _question_of(meaning, consultation, durations, asked, corrects)
+        if target is None and confirming and meaning.intent == "answer_unsure":
+            target = confirming
+        if meaning.intent in ANSWER_INTENTS and target is None:
+            replies.append((FINE if meaning.fine else _answer(meaning), meaning.correction))
+        elif target is not None and meaning.answer is not None:
+            value = _value(consultation, target, meaning)
+            values.setdefault(target, []).append((value, meaning.correction, meaning.bound))
+        elif meaning.command is not None:
+            command = command or meaning.command
+        elif meaning.intent in BOUND_INTENTS:
+            bound_reply = meaning.intent
+        elif meaning.intent == TRIGGER_INTENT and meaning.trigger:
+            triggers.add(meaning.trigger)
+        elif meaning.intent == QUESTION_INTENT:
+            question = meaning.question
+    if _asks(reading) and ((command is None and not (values or replies or triggers))
+                           or _clarifies(reading)):  # fmt: skip
+        # A question back: "like numb numb?", "like to the other foot?": explain, ask again.
+        command, values, replies, triggers = "help", {}, [], set()
+    facts: dict[str, AnswerValue] = {}
+    bounds: dict[str, str] = {}
+    for target, said in values.items():
+        value, bound = combine(consultation, target, said)
+        facts[target] = value
+        if bound:
+            bounds[target] = bound
+    return Said(
+        reply=_combine_replies(replies),
+        replies=tuple(value for value, _ in replies),
+        facts=facts,
+        bounds=bounds,
+        corrected=frozenset(t for t, said in values.items() if any(c for _, c, _ in said)),
+        command=command,
+        bound_reply=bound_reply,
+        triggers=frozenset(triggers),
+        question=question,
+        unclear=reading.unclear,
+        intents=tuple(m.intent for m in reading.meanings),
+    )
+
+
+CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
+
+
+def _asks(reading: Reading) -> bool:
+    return reading.text.rstrip().endswith("?")
+
+
+def _clarifies(reading: Reading) -> bool:
+    """ "like to the other foot?": checking what the question means, not answering it."""
+    return reading.text.strip().lower().startswith(CLARIFYING)
+
+
+def _question_of(
+    meaning: Meaning,
+    consultation: Consultation,
+    durations: list[str],
+    asked: str | None,
+    corrects: str | None,
+) -> str | None:
+    """The question a clause answers: the one it names, the duration, or the one asked."""
+    if meaning.intent in ANSWER_INTENTS and meaning.correction and corrects is not None:
+        return corrects
+    if meaning.intent in SIGN_INTENTS:
+        return meaning.about if meaning.about in consultation.questions else None
+    if meaning.intent == DURATION_INTENT:
+        return durations[0] if len(durations) == 1 else asked
+    if meaning.intent in ANSWER_INTENTS and asked in consultation.questions:
+        kind = consultation.questions[asked].kind
+        if kind == "yes_no" or meaning.answer == UNSURE or meaning.hedged:
+            return asked
+    return None
+
+
+def _answer(meaning: Meaning) -> AnswerValue:
+    return meaning.answer if meaning.answer is not None else UNSURE
+
+
+def _value(consultation: Consultation, question: str, meaning: Meaning) -> AnswerValue:
+    """A plain answer's value for a question.
+
+    A hedged yes ("a little", "sometimes") counts as yes where yes is the worrying answer,
+    and as "not sure" where it would reassure (relief) or says no length (a duration).
+    "I'm fine" is no to a sign, and "not sure" to relief.
+    """
+    value = _answer(meaning)
+    yes_no = consultation.questions[question].kind == "yes_no"
+    if meaning.fine:
+        return "no" if yes_no and not worrying(consultation, question, "no") else UNSURE
+    if not meaning.hedged or value != "yes":
+        return value
+    return "yes" if yes_no and worrying(consultation, question, "yes") else UNSURE
+
+
+def combine(
+    consultation: Consultation, question: str, said: list[Said3]
+) -> tuple[AnswerValue, str | None]:
+    """One answer from several said about a question (value, correction, bound), in order."""
+    corrected = [(value, bound) for value, correction, bound in said if correction]
+    if corrected:
+        return corrected[-1]
+    distinct = list(dict.fromkeys(value for value, _, _ in said))
+    if len(distinct) == 1:
+        return distinct[0], next((b for v, _, b in said if v == distinct[0] and b), None)
+    days = [(value, bound) for value, _, bound in said if not isinstance(value, str)]
+    if days:  # "a week, maybe two": the longer; "a few days, not sure": the days said
+        return max(days, key=lambda item: float(item[0]))
+    if "yes" in distinct and worrying(consultation, question, "yes"):
+        return "yes", None  # "no, but it burns": a sign reported counts
+    return UNSURE, None  # "it helped at first, but it's back": mixed
+
+
+def _combine_replies(replies: list[tuple[AnswerValue, bool]]) -> AnswerValue | None:
+    """ "yes" and "no" both said, with no correction between them: not sure."""
+    if not replies:
+        return None
+    corrected = [value for value, correction in replies if correction]
+    if corrected:
+        return corrected[-1]
+    distinct = {value for value, _ in replies}
+    if len(distinct) == 1:
+        return replies[0][0]
+    for plain in ("yes", "no"):  # "yeah, all good"; "nah, I'm good"
+        if distinct == {plain, FINE}:
+            return plain
+    return UNSURE

@@ -1,0 +1,155 @@
+"""Understanding a whole answer: every clause matched against the dialog's hassil templates."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from hassil import Intents, recognize_best
+
+from voice.intents import (
+    ANSWER_INTENTS,
+    DURATION_INTENT,
+    MAX_ANSWER_CHARS,
+    SIGN_INTENTS,
+    Meaning,
+    meaning_of,
+)
+from voice.understand.clauses import atoms, segment, with_leads
+from voice.understand.spelling import Spelling
+from voice.understand.spotting import Spotter
+from voice.understand.templates import Templates, words_of
+
+_LOGGER = logging.getLogger(__name__)
+
+# What a wildcard may not take: anything the dialog would record.
+SAYS_SOMETHING = frozenset(
+    {*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, "answer_more", "answer_less"}
+)
+JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
+LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
+MAX_JOINT_WORDS = 3  # "even though", "as well as"
+
+
+@dataclass(frozen=True)
+class Part:
+    """One clause of an answer and what it means (None: not understood)."""
+
+    text: str
+    meaning: Meaning | None
+
+
+@dataclass(frozen=True)
+class Reading:
+    """An answer read clause by clause."""
+
+    text: str
+    parts: tuple[Part, ...]
+
+    @property
+    def meanings(self) -> list[Meaning]:
+        """What each understood clause means, in the order said."""
+        return [part.meaning for part in self.parts if part.meaning is not None]
+
+    @property
+    def unclear(self) -> tuple[str, ...]:
+        """The clauses no template understood (some may still have named a sign in passing)."""
+        texts = (p.text for p in self.parts if p.meaning is None or p.meaning.spotted)
+        return tuple(dict.fromkeys(texts))
+
+
+class Understanding:
+    """Reads answers against a dialog's intents."""
+
+    def __init__(self, intents: Intents, today: date | None = None) -> None:
+        """Compile ``intents``; ``today`` fixes the date "since Tuesday" counts back from."""
+        self._intents = intents
+        self._today = today
+        self._templates = Templates(intents)
+        self._spelling = Spelling(self._templates.vocabulary)
+        self._cached = lru_cache(maxsize=1024)(self._match)
+        self._spotter = Spotter(self._templates, list(intents.expansion_rules))
+
+    def read(
+        self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
+    ) -> Reading:
+        """Every clause of ``text`` and what it means.
+
+        ``prefer`` names the intents the turn asks for: a clause two intents could match is
+        read as one of those ("less" to "More or less than three days?"). ``context`` (the
+        turn) enables the template blocks that require it (hassil's `requires_context`).
+        A clause no template matches may still name a sign or a duration in passing.
+        """
+        situation = tuple(sorted((context or {}).items()))
+        cleaned = text.strip()
+        if not cleaned or len(cleaned) > MAX_ANSWER_CHARS:
+            return Reading(cleaned, (Part(cleaned, None),) if cleaned else ())
+        wanted = tuple(sorted(prefer))
+
+        def parse(clause: str, alone: bool = True) -> Meaning | None:
+            return self._cached(self._spelling.correct(clause), wanted, alone, situation)
+
+        pieces = [self._spelling.fix(atom) for atom in atoms(cleaned, self._joining)]
+        if len(pieces) == 1:  # one clause as typed: the common case, read at once
+            clause = " ".join(pieces[0].words)
+            meaning = parse(clause)
+            if meaning is not None:
+                return Reading(cleaned, (Part(clause, meaning),))
+        pieces = with_leads(pieces, self._is_answer)
+        parts: list[Part] = []
+        for clause, meaning in segment(pieces, parse):
+            spotted = self._spotter.spot(clause) if meaning is None else []
+            parts += [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
+        _LOGGER.debug("read %r as %s", cleaned, parts)
+        return Reading(cleaned, tuple(parts))
+
+    def parse(self, clause: str) -> Meaning | None:
+        """The meaning of one clause; None when no template matches it."""
+        return self._cached(self._spelling.correct(words_of(clause)), (), True, ())
+
+    def hassil(self, text: str) -> Meaning | None:
+        """The whole answer matched by hassil itself as one clause (the reference matcher)."""
+        result = recognize_best(text, self._intents, language=self._intents.language)
+        if result is None:
+            return None
+        slots = {key: entity.value for key, entity in result.entities.items()}
+        return meaning_of(result.intent.name, slots, self._today or date.today())
+
+    def _match(
+        self,
+        clause: str,
+        prefer: tuple[str, ...],
+        wild: bool,
+        situation: tuple[tuple[str, str], ...],
+    ) -> Meaning | None:
+        harmless = self._harmless if wild else None
+        match = self._templates.match(clause, prefer, harmless, dict(situation))
+        if match is None:
+            return None
+        return meaning_of(match.intent, match.slots, self._today or date.today())
+
+    def _harmless(self, intent: str, took: tuple[str, ...]) -> bool:
+        """What a wildcard took says nothing the dialog records ("when I walk far"): a
+        wildcard in an answer never swallows a sign, a duration, relief or another answer.
+        (A question back, "what counts as weakness?", records nothing: it may.)"""
+        if intent not in SAYS_SOMETHING:
+            return True
+        for text in took:
+            words = text.split()
+            suffixes = [" ".join(words[i:]) for i in range(len(words))]
+            for piece in [*suffixes, *(" ".join(a.words) for a in atoms(text, self._joining))]:
+                match = self._templates.match(piece, (), None)
+                if match is not None and match.intent in SAYS_SOMETHING:
+                    return False
+        return True
+
+    def _is_answer(self, words: str) -> bool:
+        said = tuple(words.split())
+        return self._templates.rule(LEAD_RULE, said) == len(said)
+
+    def _joining(self, words: tuple[str, ...]) -> int:
+        """How many of the first words join two clauses ("but", "even though"); 0 for none."""
+        return self._templates.rule(JOINING_RULE, words[:MAX_JOINT_WORDS])

@@ -1,0 +1,111 @@
+"""An answer cut into clauses: at punctuation, at words that join clauses, after a first answer.
+
+"yes, although my ankle tingles now" is two clauses, each matched on its own; "pins and
+needles" stays one, because the clauses that cover the most words in the fewest pieces win.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+from voice.understand.templates import words_of
+
+# Marks between clauses; a full stop between digits ("2.5 weeks") is not one.
+_PUNCTUATION = re.compile(r"[,;:!?…()\[\]—–]|(?<!\d)\.|\.(?!\d)|\s-\s")
+_AND = re.compile(r"\s*[+&]\s*")  # "on my feet all week + lots of coffee"
+MAX_CLAUSE_ATOMS = 4  # a clause is at most this many pieces joined again ("pins and needles")
+MAX_LEAD_WORDS = 4  # "no", "yeah no", "i don't think so": how long a first answer can be
+MAX_ATOMS = 16  # more pieces than this is not one answer; the rest is left not understood
+
+
+@dataclass(frozen=True)
+class Atom:
+    """A run of words between two clause marks; ``joint`` is what joined it to the previous."""
+
+    words: tuple[str, ...]
+    joint: tuple[str, ...] = ()  # the joining words before it ("but", "and"); () at punctuation
+
+
+def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
+    """The pieces of ``text``: cut at punctuation and at joining words (which start no piece).
+
+    ``joining(words)`` tells how many of the words at the start of ``words`` join clauses
+    (0: none).
+    """
+    found: list[Atom] = []
+    for piece in _PUNCTUATION.split(_AND.sub(" and ", text)):
+        words = tuple(words_of(piece).split())
+        current: list[str] = []
+        joint: tuple[str, ...] = ()
+        i = 0
+        while i < len(words):
+            n = joining(words[i:])
+            if n:
+                if current:
+                    found.append(Atom(tuple(current), joint))
+                current, joint = [], (*(() if current else joint), *words[i : i + n])
+                i += n
+                continue
+            current.append(words[i])
+            i += 1
+        if current:
+            found.append(Atom(tuple(current), joint))
+    return found[:MAX_ATOMS]
+
+
+def text_of(pieces: list[Atom]) -> str:
+    """Atoms joined again as one clause, with the words that joined them."""
+    words: list[str] = []
+    for index, atom in enumerate(pieces):
+        if index:
+            words.extend(atom.joint)
+        words.extend(atom.words)
+    return " ".join(words)
+
+
+def with_leads(pieces: list[Atom], is_answer: Callable[[str], bool]) -> list[Atom]:
+    """Each atom also cut after a first answer: "no it's been three weeks" -> "no" | "it's ..."."""
+    out: list[Atom] = []
+    for atom in pieces:
+        for n in range(min(MAX_LEAD_WORDS, len(atom.words) - 1), 0, -1):
+            if is_answer(" ".join(atom.words[:n])):
+                out.append(Atom(atom.words[:n], atom.joint))
+                out.append(Atom(atom.words[n:]))
+                break
+        else:
+            out.append(atom)
+    return out
+
+
+T = TypeVar("T")
+
+
+def segment(
+    pieces: list[Atom], parse: Callable[[str, bool], T | None]
+) -> list[tuple[str, T | None]]:
+    """The clauses covering the most words in the fewest pieces, each with what it parsed to.
+
+    A run of up to MAX_CLAUSE_ATOMS atoms may form one clause; a piece nothing understands is
+    kept on its own, as not understood. ``parse(clause, alone)`` is told whether the clause is
+    one atom: a template's wildcard may only take words within one ("when I walk far"), never
+    words across a joint, which may say something else ("…, and my toe is numb").
+    """
+    n = len(pieces)
+    # best[i]: (words understood, -clauses) for pieces[i:], and the clauses
+    best: list[tuple[tuple[int, int], list[tuple[str, T | None]]]] = [((0, 0), [])] * (n + 1)
+    for i in range(n - 1, -1, -1):
+        options = []
+        for j in range(i + 1, min(n, i + MAX_CLAUSE_ATOMS) + 1):
+            clause = text_of(pieces[i:j])
+            parsed = parse(clause, j == i + 1)  # a wildcard never spans a joint
+            if parsed is None and j > i + 1:
+                continue
+            covered = sum(len(a.words) for a in pieces[i:j]) if parsed is not None else 0
+            (rest_words, rest_clauses), rest = best[j]
+            score = (covered + rest_words, rest_clauses - 1)
+            options.append((score, [(clause, parsed), *rest]))
+        best[i] = max(options, key=lambda option: option[0])
+    return best[0][1]

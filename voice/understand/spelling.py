@@ -1,0 +1,77 @@
+"""Typing slips put right: a word the templates never use, one edit from exactly one that
+they do ("weakess", "onyl", "tryed"), is read as that word."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import replace
+
+from voice.understand.clauses import Atom
+
+MIN_LENGTH = 4  # shorter words are too close to too many others ("nit": not, nut, no)
+
+
+class Spelling:
+    """Corrects the words of a clause against the templates' vocabulary."""
+
+    def __init__(self, vocabulary: Iterable[str]) -> None:
+        self._known = frozenset(vocabulary)
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in self._known:
+            if len(word) >= MIN_LENGTH - 1:
+                for variant in _deletions(word) | {word}:
+                    self._by_deletion.setdefault(variant, set()).add(word)
+
+    def fix(self, atom: Atom) -> Atom:
+        """An atom with its words corrected."""
+        return replace(atom, words=tuple(self._word(w) for w in atom.words))
+
+    def correct(self, clause: str) -> str:
+        """The clause with each unknown word replaced by its one known neighbour, if unique."""
+        words = clause.split()
+        return " ".join(self._word(w) for w in words)
+
+    def _word(self, word: str) -> str:
+        if word in self._known or word.isdigit():
+            return word
+        squeezed = _squeeze(word)  # "yesss", "noooo", "pleeease"
+        if squeezed in self._known:
+            return squeezed
+        if len(word) < MIN_LENGTH:  # "yse": only two letters swapped, and only one way
+            swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+            known = swaps & self._known
+            return known.pop() if len(known) == 1 else word
+        # One edit away (a letter left out, added, changed or two swapped) means the two
+        # share a word with one letter deleted (symmetric delete: Garbe's SymSpell).
+        found: set[str] = set()
+        for variant in _deletions(word) | {word}:
+            found |= self._by_deletion.get(variant, set())
+        close = {w for w in found if _one_edit(word, w)}
+        return close.pop() if len(close) == 1 else word
+
+
+def _squeeze(word: str) -> str:
+    """Letters typed again and again, once: "yesss" is "yes"."""
+    return "".join(c for i, c in enumerate(word) if i == 0 or c != word[i - 1])
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Are ``a`` and ``b`` one insertion, deletion, substitution or swap apart?"""
+    if abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))

@@ -1,0 +1,46 @@
+"""Signs found inside a clause no template matched.
+
+"…and the outside of my foot goes kind of dead on me…" fits no template, but it names a sign
+with no negation before it: read cautiously, it says the sign. Nothing reassuring is ever
+spotted: a negated sign leaves the clause not understood, and the question is asked again.
+Durations are not spotted: times inside a sentence ("last night", "ten minutes") are mostly
+about when something happened, not how long the twitching has lasted, and a short one would
+reassure (measured on the tune half: every duration spotted that way was wrong). The words
+come from the intents file's `spot_<question>` and `spot_negation` expansion rules.
+"""
+
+from __future__ import annotations
+
+from voice.intents import Meaning
+from voice.understand.templates import Templates
+
+SPOT_PREFIX = "spot_"
+NEGATION_RULE = "spot_negation"
+
+
+class Spotter:
+    """Finds the signs and durations a clause names in passing."""
+
+    def __init__(self, templates: Templates, rules: list[str]) -> None:
+        self._templates = templates
+        self._signs = {
+            name.removeprefix(SPOT_PREFIX): name
+            for name in rules
+            if name.startswith(SPOT_PREFIX) and name != NEGATION_RULE
+        }
+
+    def spot(self, clause: str) -> list[Meaning]:
+        """The signs ``clause`` names with no negation before them."""
+        words = tuple(clause.split())
+        negated = self._negations(words)
+        found: list[Meaning] = []
+        for question, rule in self._signs.items():
+            for start in range(len(words)):
+                if self._templates.rule(rule, words, start) > start:
+                    if not any(n < start for n in negated):
+                        found.append(Meaning("report_sign", "yes", about=question, spotted=True))
+                    break
+        return found
+
+    def _negations(self, words: tuple[str, ...]) -> list[int]:
+        return [i for i in range(len(words)) if self._templates.rule(NEGATION_RULE, words, i) > i]
