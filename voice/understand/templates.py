@@ -109,6 +109,7 @@ class Match:
     intent: str
     slots: Mapping[str, Any]
     wildcards: tuple[str, ...] = ()  # the words each wildcard took
+    template: str = ""  # the sentence template that matched, as written
 
 
 @dataclass(frozen=True)
@@ -118,6 +119,10 @@ class _Template:
     fixed: Mapping[str, Any]  # the block's own `slots:`
     wildcard_slots: tuple[str, ...]  # the slots a wildcard fills
     context: Mapping[str, Any]  # the block's `requires_context:` (hassil's), e.g. {turn: ...}
+    text: str = ""  # the template as written
+    # Words it cannot match without, worked out by hassil: each group needs one of its words
+    # in the clause (checked before the template is tried at all).
+    needs: tuple[tuple[str, ...], ...] = ()
 
     @property
     def wildcard(self) -> bool:
@@ -153,7 +158,9 @@ class Templates:
                         if isinstance(lists.get(ref.list_name), WildcardSlotList)
                     )
                     fixed, context = dict(data.slots or {}), dict(data.requires_context or {})
-                    templates.append(_Template(name, root, fixed, wild, context))
+                    text = sentence.text or ""
+                    needs = _needs(sentence, rules)
+                    templates.append(_Template(name, root, fixed, wild, context, text, needs))
         # First fit wins: templates in the file's order, those with a wildcard last.
         self._templates = [t for t in templates if not t.wildcard]
         self._templates += [t for t in templates if t.wildcard]
@@ -206,9 +213,12 @@ class Templates:
             if not words:
                 continue
             chart = _Chart(words)
+            padded = f" {' '.join(words)} "
             candidates = [*self._top.by_first.get(words[0], ()), *self._top.other]
             for root in sorted(candidates, key=rank):
                 template = self._templates[self._order[id(root)]]
+                if not all(any(w in padded for w in group) for group in template.needs):
+                    continue
                 if template.wildcard and wildcards is None:
                     continue
                 if any(context.get(k) != v for k, v in template.context.items()):
@@ -225,7 +235,7 @@ class Templates:
                         and not wildcards(template.intent, took)
                     ):
                         continue
-                    return Match(template.intent, slots, took)
+                    return Match(template.intent, slots, took, template.text)
         return None
 
     def has_rule(self, name: str) -> bool:
@@ -366,6 +376,16 @@ class Templates:
                 f"a run of template parts without spaces has over {MAX_GLUED} ways to be said"
             )
         return _alt(ways)
+
+
+def _needs(sentence: Sentence, rules: Mapping[str, Sentence]) -> tuple[tuple[str, ...], ...]:
+    """hassil's required fragments of a template, as the matcher's words (substrings)."""
+    groups = []
+    for clause in sentence.get_required_clauses(dict(rules)):
+        words = tuple(words_of(fragment) for fragment in clause)
+        if words and all(words):
+            groups.append(words)
+    return tuple(groups)
 
 
 def _references(expr: Expression, rules: Mapping[str, Sentence]) -> list[ListReference]:
