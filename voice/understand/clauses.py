@@ -14,7 +14,7 @@ from typing import TypeVar
 from voice.understand.templates import words_of
 
 # Marks between clauses; a full stop between digits ("2.5 weeks") is not one.
-_PUNCTUATION = re.compile(r"[,;:!?…()\[\]—–]|(?<!\d)\.|\.(?!\d)|\s-\s")
+_PUNCTUATION = re.compile(r"[,;:!?…()\[\]\u2014\u2013]|(?<!\d)\.|\.(?!\d)|\s-\s")
 _AND = re.compile(r"\s*[+&]\s*")  # "on my feet all week + lots of coffee"
 MAX_CLAUSE_ATOMS = 4  # a clause is at most this many pieces joined again ("pins and needles")
 MAX_LEAD_WORDS = 4  # "no", "yeah no", "i don't think so": how long a first answer can be
