@@ -112,6 +112,9 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
         days = float(max(today.day - 1, 1))
     elif "month" in slots and "day" in slots:
         days = _days_since(today, int(slots["month"]), int(slots["day"]))
+    elif "holiday" in slots:
+        month, day = divmod(int(slots["holiday"]), 100)
+        days = _days_since(today, month, day)
     elif "span" in slots:
         days = _number(slots["span"]) / HOURS_PER_DAY
     else:

@@ -110,13 +110,18 @@ def interpret(
     bound_reply = question = None
     triggers: set[str] = set()
     durations = [q for q, spec in consultation.questions.items() if spec.kind == "duration"]
+    named: str | None = None  # "about the weakness one, I'd say yes": the yes is about it
     for meaning in reading.meanings:
-        target = _question_of(meaning, consultation, durations, asked, corrects)
+        if meaning.intent == QUESTION_INTENT and meaning.question in consultation.questions:
+            named = meaning.question
+        target = _question_of(meaning, consultation, durations, named or asked, corrects)
         if target is None and confirming and meaning.intent == "answer_unsure":
             target = confirming
         if meaning.intent in ANSWER_INTENTS and target is None:
             replies.append((FINE if meaning.fine else _answer(meaning), meaning.correction))
         elif target is not None and meaning.answer is not None:
+            if _aside_time(meaning, target, asked):
+                continue  # "it helps for ten minutes": not how long the twitching has lasted
             value = _value(consultation, target, meaning)
             values.setdefault(target, []).append((value, meaning.correction, meaning.bound))
         elif meaning.command is not None:
@@ -127,8 +132,8 @@ def interpret(
             triggers.add(meaning.trigger)
         elif meaning.intent == QUESTION_INTENT:
             question = meaning.question
-    if _asks(reading) and ((command is None and not (values or replies or triggers))
-                           or _clarifies(reading)):  # fmt: skip
+    said_nothing = not (values or replies or triggers or bound_reply)
+    if _asks(reading) and ((command is None and said_nothing) or _clarifies(reading)):
         # A question back: "like numb numb?", "like to the other foot?": explain, ask again.
         command, values, replies, triggers = "help", {}, [], set()
     facts: dict[str, AnswerValue] = {}
@@ -154,6 +159,18 @@ def interpret(
 
 
 CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
+
+
+def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
+    """A time under a day said while another question is asked is about something else."""
+    said = meaning.answer
+    return (
+        meaning.intent == DURATION_INTENT
+        and target != asked
+        and not meaning.correction
+        and isinstance(said, float)
+        and said < 1.0
+    )
 
 
 def _asks(reading: Reading) -> bool:

@@ -19,7 +19,7 @@ class Grammars:
         """The grammar for what the dialog awaits: an answer, a confirmation, a follow-up,
         the readback, "What is different?", or the self-care ending's questions."""
         kind = awaiting.question_kind
-        turn = awaiting.kind
+        turn: str = awaiting.kind
         if turn in ("readback", "which", "triggers", "more_tips"):
             name = turn
         elif turn == "confirm" and kind == "yes_no":
@@ -36,12 +36,12 @@ class Grammars:
     def all(self) -> list[Grammar]:
         """Every grammar the consultation can listen with."""
         for name, question in self._dialog.consultation.questions.items():
-            for turn in ("answer", "confirm"):
-                self.get(Awaiting(name, turn, question_kind=question.kind))  # type: ignore[arg-type]
+            self.get(Awaiting(name, "answer", question_kind=question.kind))
+            self.get(Awaiting(name, "confirm", question_kind=question.kind))
             if question.follow_up:
                 self.get(Awaiting(name, "follow_up", question_kind=question.kind))
-        for question, turn in ((READBACK, "readback"), (WHICH, "which")):
-            self.get(Awaiting(question, turn))  # type: ignore[arg-type]
+        self.get(Awaiting(READBACK, "readback"))
+        self.get(Awaiting(WHICH, "which"))
         if self._dialog.consultation.triggers is not None:
             self.get(Awaiting(TRIGGERS, "triggers"))
             self.get(Awaiting(MORE_TIPS, "more_tips"))

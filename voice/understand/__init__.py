@@ -100,8 +100,14 @@ class Understanding:
                 return Reading(cleaned, (Part(clause, meaning),))
         pieces = with_leads(pieces, self._is_answer)
         parts: list[Part] = []
-        for clause, meaning in segment(pieces, parse):
-            spotted = self._spotter.spot(clause) if meaning is None else []
+        for clause, meaning, joined in segment(pieces, parse):
+            before = parts[-1].meaning if parts else None
+            # "no, [swelling or colour change]": the no covers what follows it (but not what
+            # follows a joining word: "no, and now the tingling …")
+            after_no = (
+                not joined and before is not None and before.answer == "no" and not before.about
+            )
+            spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             parts += [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))

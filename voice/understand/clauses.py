@@ -14,10 +14,11 @@ from typing import TypeVar
 from voice.understand.templates import words_of
 
 # Marks between clauses; a full stop between digits ("2.5 weeks") is not one.
-_PUNCTUATION = re.compile(r"[,;:!?…()\[\]—–]|(?<!\d)\.|\.(?!\d)|\s-\s")
+_PUNCTUATION = re.compile(r"[,;:!?…()\[\]\u2014\u2013]|(?<!\d)\.|\.(?!\d)|\s-\s")
 _AND = re.compile(r"\s*[+&]\s*")  # "on my feet all week + lots of coffee"
 MAX_CLAUSE_ATOMS = 4  # a clause is at most this many pieces joined again ("pins and needles")
 MAX_LEAD_WORDS = 4  # "no", "yeah no", "i don't think so": how long a first answer can be
+MAX_SPLIT_WORDS = 8  # a piece cut in two where no mark or joining word says so
 MAX_ATOMS = 16  # more pieces than this is not one answer; the rest is left not understood
 
 
@@ -85,7 +86,7 @@ T = TypeVar("T")
 
 def segment(
     pieces: list[Atom], parse: Callable[[str, bool], T | None]
-) -> list[tuple[str, T | None]]:
+) -> list[tuple[str, T | None, bool]]:
     """The clauses covering the most words in the fewest pieces, each with what it parsed to.
 
     A run of up to MAX_CLAUSE_ATOMS atoms may form one clause; a piece nothing understands is
@@ -95,7 +96,7 @@ def segment(
     """
     n = len(pieces)
     # best[i]: (words understood, -clauses) for pieces[i:], and the clauses
-    best: list[tuple[tuple[int, int], list[tuple[str, T | None]]]] = [((0, 0), [])] * (n + 1)
+    best: list[tuple[tuple[int, int], list[tuple[str, T | None, bool]]]] = [((0, 0), [])] * (n + 1)
     for i in range(n - 1, -1, -1):
         options = []
         for j in range(i + 1, min(n, i + MAX_CLAUSE_ATOMS) + 1):
@@ -106,6 +107,30 @@ def segment(
             covered = sum(len(a.words) for a in pieces[i:j]) if parsed is not None else 0
             (rest_words, rest_clauses), rest = best[j]
             score = (covered + rest_words, rest_clauses - 1)
-            options.append((score, [(clause, parsed), *rest]))
+            joined = bool(pieces[i].joint)
+            options.append((score, [(clause, parsed, joined), *rest]))
+            if parsed is None:  # "no swelling no redness": two clauses with nothing between
+                halves = split_in_two(pieces[i].words, parse)
+                if halves:
+                    score = (len(pieces[i].words) + rest_words, rest_clauses - 2)
+                    (left, first), (right, second) = halves
+                    options.append((score, [(left, first, joined), (right, second, False), *rest]))
         best[i] = max(options, key=lambda option: option[0])
     return best[0][1]
+
+
+def split_in_two(
+    words: tuple[str, ...], parse: Callable[[str, bool], T | None]
+) -> list[tuple[str, T | None]]:
+    """The first cut of ``words`` into two clauses that both mean something, or []."""
+    if len(words) > MAX_SPLIT_WORDS:
+        return []
+    for cut in range(1, len(words)):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        first = parse(left, True)
+        if first is None:
+            continue
+        second = parse(right, True)
+        if second is not None:
+            return [(left, first), (right, second)]
+    return []

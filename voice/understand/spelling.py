@@ -1,5 +1,9 @@
-"""Typing slips put right: a word the templates never use, one edit from exactly one that
-they do ("weakess", "onyl", "tryed"), is read as that word."""
+"""Typing slips put right: a word the templates never use, one slip from exactly one that
+they do ("weakess", "onyl", "yse", "tinglin"), is read as that word.
+
+Only slips that rarely turn one real word into another are mended: two letters swapped, or
+(in words of five letters or more) one letter left out or added. A letter changed is not:
+"turn" is one letter from "burn", and "lights" from "nights"."""
 
 from __future__ import annotations
 
@@ -8,7 +12,7 @@ from dataclasses import replace
 
 from voice.understand.clauses import Atom
 
-MIN_LENGTH = 4  # shorter words are too close to too many others ("nit": not, nut, no)
+MIN_LENGTH = 5  # shorter words are only mended when two letters were swapped ("yse")
 
 
 class Spelling:
@@ -60,13 +64,11 @@ def _deletions(word: str) -> set[str]:
 
 
 def _one_edit(a: str, b: str) -> bool:
-    """Are ``a`` and ``b`` one insertion, deletion, substitution or swap apart?"""
+    """Are ``a`` and ``b`` one insertion, deletion or swap of neighbours apart?"""
     if abs(len(a) - len(b)) > 1 or a == b:
         return False
     if len(a) == len(b):
         diff = [i for i in range(len(a)) if a[i] != b[i]]
-        if len(diff) == 1:
-            return True
         return (
             len(diff) == 2
             and diff[1] == diff[0] + 1

@@ -16,6 +16,8 @@ from voice.understand.templates import Templates
 
 SPOT_PREFIX = "spot_"
 NEGATION_RULE = "spot_negation"
+DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not said to be there
+OWN_RULES = (NEGATION_RULE, DOUBT_RULE)
 
 
 class Spotter:
@@ -26,21 +28,24 @@ class Spotter:
         self._signs = {
             name.removeprefix(SPOT_PREFIX): name
             for name in rules
-            if name.startswith(SPOT_PREFIX) and name != NEGATION_RULE
+            if name.startswith(SPOT_PREFIX) and name not in OWN_RULES
         }
 
-    def spot(self, clause: str) -> list[Meaning]:
-        """The signs ``clause`` names with no negation before them."""
+    def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
+        """The signs ``clause`` names with no negation before them (``negated``: the clause
+        follows a "no" said just before it); named with doubt ("if", "or not"), not sure."""
         words = tuple(clause.split())
-        negated = self._negations(words)
+        negations = self._cues(NEGATION_RULE, words)
+        doubtful = bool(self._cues(DOUBT_RULE, words))
         found: list[Meaning] = []
         for question, rule in self._signs.items():
             for start in range(len(words)):
                 if self._templates.rule(rule, words, start) > start:
-                    if not any(n < start for n in negated):
-                        found.append(Meaning("report_sign", "yes", about=question, spotted=True))
+                    if not negated and not any(n < start for n in negations):
+                        answer = "unsure" if doubtful else "yes"
+                        found.append(Meaning("report_sign", answer, about=question, spotted=True))
                     break
         return found
 
-    def _negations(self, words: tuple[str, ...]) -> list[int]:
-        return [i for i in range(len(words)) if self._templates.rule(NEGATION_RULE, words, i) > i]
+    def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
+        return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]

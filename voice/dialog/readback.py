@@ -1,0 +1,48 @@
+"""The readback before self-care, and "What is different?" after it was denied.
+
+Only a plain, clear yes confirms the readback. Anything the reply adds is acted on (the
+answer changes, and the consultation goes on from there: another question, the readback
+again, or other advice); a plain "no" asks what is different instead of every question.
+"""
+
+from __future__ import annotations
+
+from voice.dialog.answers import changes, correct
+from voice.dialog.flow import Flow
+from voice.dialog.said import Said
+from voice.dialog.turn import Turn
+from voice.events import FINISHED, Event, Say
+from voice.rules import UNSURE
+
+
+def hear_readback(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event]:
+    """The reply to "So: no weakness, … Is that right?"."""
+    found = changes(flow, said, doubtful)
+    if found:
+        return correct(flow, found, said.bounds)
+    if said.command is not None and not said.facts:
+        return flow.command(said.command, turn, doubtful)
+    if said.agrees() and not (said.unclear or said.facts) and not doubtful:
+        flow.confirmed = True
+        return flow.finish(FINISHED)
+    if said.reply in ("no", UNSURE) or said.unclear:
+        return flow.ask_which()
+    help_readback = Say(flow.consultation.say.help_readback)
+    return flow.ask(turn, flow.readback_text(), (help_readback,))
+
+
+def hear_which(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event]:
+    """The reply to "What is different?": the answer that changed, or the question it was."""
+    found = changes(flow, said, doubtful)
+    if found:
+        return correct(flow, found, said.bounds)
+    named = said.question
+    if named is not None and named in flow.consultation.questions and not doubtful:
+        flow.record.forget(named)  # ask it again; the readback follows
+        flow.reopen()
+        return flow.advance()
+    if said.command is not None:
+        return flow.command(said.command, turn, doubtful)
+    if said.agrees() and not said.unclear and not doubtful:
+        return flow.ask_readback()  # nothing is different after all: read back again
+    return flow.not_understood(turn)
