@@ -87,7 +87,10 @@ class Reader:
         else:
             kind = {"readback": "readback", "follow_up": "follow_up", "triggers": "triggers"}
             prefer = PREFER.get(kind.get(asked, "answer"), ())
-            reading = self.understanding.read(entry["text"], prefer)
+            turn = kind.get(asked, "confirm" if asked == "confirm" else "answer")
+            if asked == "more_tips":
+                turn = "more_tips"
+            reading = self.understanding.read(entry["text"], prefer, {"turn": turn})
         confirming = entry["question"] if asked == "confirm" else None
         said = interpret(reading, consultation, answering, corrects, confirming)
         if not settled(said, consultation):
@@ -127,10 +130,10 @@ def from_said(said: Any, entry: Entry, consultation: Any) -> Meant:
             meant["reply"] = "yes"
         elif said.reply is not None:
             meant["reply"] = "no" if said.declines() else said.reply
-    if asked == "triggers":
-        if said.triggers:
-            meant["triggers"] = sorted(said.triggers)
-        elif said.declines():
+    if said.triggers:
+        meant["triggers"] = sorted(said.triggers)
+    elif asked == "triggers":
+        if said.declines():
             meant["triggers"] = []
         elif said.reply == "unsure":
             meant["triggers"] = "unsure"

@@ -84,6 +84,8 @@ def confirms(said: Said, question: str, value: AnswerValue) -> bool | None:
     if other:
         return False
     replies = set(said.replies)
+    if "yes" in replies and "no" in replies and not said.corrected:
+        return None  # "no, you misheard, yes": ask again rather than guess
     if restated or (replies and replies <= {"yes", FINE, value}):
         return "yes" in replies or FINE in replies or restated
     if "no" in replies:
@@ -133,6 +135,11 @@ def interpret(
         elif meaning.intent == QUESTION_INTENT:
             question = meaning.question
     said_nothing = not (values or replies or triggers or bound_reply)
+    if _asks(reading) and not values and [r for r, _ in replies] == ["yes"] and not _hedged_any(
+        reading
+    ):
+        replies = []  # "yes?" ("네?"): "go on?" or "pardon?", never a confirmation
+        command = command or "repeat"
     if _asks(reading) and ((command is None and said_nothing) or _clarifies(reading)):
         # A question back: "like numb numb?", "like to the other foot?": explain, ask again.
         command, values, replies, triggers = "help", {}, [], set()
@@ -166,11 +173,16 @@ def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
     said = meaning.answer
     return (
         meaning.intent == DURATION_INTENT
+        and asked is not None
         and target != asked
         and not meaning.correction
         and isinstance(said, float)
         and said < 1.0
     )
+
+
+def _hedged_any(reading: Reading) -> bool:
+    return any(m.hedged for m in reading.meanings)
 
 
 def _asks(reading: Reading) -> bool:

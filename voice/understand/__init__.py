@@ -30,7 +30,8 @@ SAYS_SOMETHING = frozenset(
     {*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, "answer_more", "answer_less"}
 )
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
-LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
+LEAD_RULE = "answer_lead"
+NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it  # expansion rule: a first answer more may follow ("no it's been...")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 
 
@@ -72,6 +73,9 @@ class Understanding:
         self._spelling = Spelling(self._templates.vocabulary)
         self._cached = lru_cache(maxsize=1024)(self._match)
         self._spotter = Spotter(self._templates, list(intents.expansion_rules))
+        # A bare "no" covers the clause after it ("no, swelling or colour change"): where the
+        # language says so (English); in Korean the clause after "아니요," usually adds news.
+        self._no_carries = self._templates.has_rule(NO_CARRIES_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -105,7 +109,11 @@ class Understanding:
             # "no, [swelling or colour change]": the no covers what follows it (but not what
             # follows a joining word: "no, and now the tingling …")
             after_no = (
-                not joined and before is not None and before.answer == "no" and not before.about
+                self._no_carries
+                and not joined
+                and before is not None
+                and before.answer == "no"
+                and not before.about
             )
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             parts += [Part(clause, m) for m in spotted] or [Part(clause, meaning)]

@@ -17,7 +17,10 @@ from voice.understand.templates import Templates
 SPOT_PREFIX = "spot_"
 NEGATION_RULE = "spot_negation"
 DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not said to be there
-OWN_RULES = (NEGATION_RULE, DOUBT_RULE)
+# Negations that follow what they negate (Korean: "저리지 않아요"), within a few words
+AFTER_RULE = "spot_negation_after"
+AFTER_WORDS = 6
+OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE)
 
 
 class Spotter:
@@ -36,12 +39,14 @@ class Spotter:
         follows a "no" said just before it); named with doubt ("if", "or not"), not sure."""
         words = tuple(clause.split())
         negations = self._cues(NEGATION_RULE, words)
+        after = self._cues(AFTER_RULE, words)
         doubtful = bool(self._cues(DOUBT_RULE, words))
         found: list[Meaning] = []
         for question, rule in self._signs.items():
             for start in range(len(words)):
                 if self._templates.rule(rule, words, start) > start:
-                    if not negated and not any(n < start for n in negations):
+                    later = any(start < n <= start + AFTER_WORDS for n in after)
+                    if not negated and not later and not any(n < start for n in negations):
                         answer = "unsure" if doubtful else "yes"
                         found.append(Meaning("report_sign", answer, about=question, spotted=True))
                     break
