@@ -41,7 +41,8 @@ def person(signs: dict[str, str], duration: tuple) -> dict[str, str]:
     """What a person with these signs says to each question."""
     spoken, _, remedies = duration
     return {**{q: SAY[a] for q, a in signs.items()}, "duration": spoken,
-            "remedies_helped": remedies or "yes", "readback": "yes"}  # fmt: skip
+            "remedies_helped": remedies or "yes", "readback": "yes",
+            "triggers": "no", "more_tips": "no"}  # fmt: skip
 
 
 def assert_follows_the_rules(run: ChatRun, signs: dict[str, str], duration: tuple) -> None:
@@ -77,7 +78,9 @@ def test_chat_jsonl_follows_the_rules(signs: dict[str, str], duration: tuple) ->
     assert_follows_the_rules(run, signs, duration)
     assert all(set(e) >= {"type"} for e in run.events)
     heard = [e for e in run.events if e["type"] == "heard"]
-    assert heard and all(set(e) == {"type", "id", "text", "intent", "confidence"} for e in heard)
+    keys = {"type", "id", "text", "intent", "confidence", "parts", "understood"}
+    assert heard and all(set(e) == keys for e in heard)
+    assert all(part.keys() >= {"text", "intent"} for e in heard for part in e["parts"])
     assert set(run.result) == {"type", "outcome", "reasons", "answers", "ended"}
 
 

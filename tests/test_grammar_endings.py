@@ -8,6 +8,7 @@ import pytest
 from hassil import Intents
 
 from voice.content import load_dialog
+from voice.events import Awaiting
 from voice.grammar import Grammar, build_grammar
 from voice.grammar.endings import OFF, OPEN, PARTIAL, SETTLED, endings
 from voice.grammar.questions import Grammars
@@ -73,5 +74,7 @@ def test_a_plain_phrase_list_is_one_group() -> None:
 def test_the_common_answers_of_the_dialogs_end_the_turn_soon(
     locale: str, question: str, words: str, ending: str
 ) -> None:
-    grammar = Grammars(load_dialog(locale)).get(question)
+    dialog = load_dialog(locale)
+    kind = dialog.consultation.questions[question].kind
+    grammar = Grammars(dialog).get(Awaiting(question, question_kind=kind))
     assert endings(grammar).ending(words.split()) == ending

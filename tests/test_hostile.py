@@ -91,7 +91,7 @@ def eighteen_questions(data: dict) -> None:
         for i, name in enumerate(names)
     }
     data["start"] = names[0]
-    rule = data["rules"][4]
+    rule = {**data["rules"][4], "unclear_reason": data["rules"][5]["unclear_reason"]}
     data["rules"] = [{**rule, "id": n, "when": {n: ["yes", "unsure"]}} for n in names]
     data["outcomes"].pop("see_provider_promptly")
 

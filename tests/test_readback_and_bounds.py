@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from voice.content import Dialog, load_dialog
 from voice.dialog import Conversation
-from voice.events import READBACK, TURN_LIMIT, Event, Prompt, Say
+from voice.events import READBACK, TRIGGERS, TURN_LIMIT, WHICH, Event, Prompt, Say
 from voice.listeners import agrees
 
 SELF_CARE = ["no", "no", "no", "no", "since yesterday"]
@@ -36,6 +36,14 @@ def asked(events: list[Event]) -> list[str]:
     return [e.id for e in events if isinstance(e, Prompt)]
 
 
+def finish(conversation: Conversation) -> None:
+    """Say no to what the self-care ending asks (what set it off, more tips)."""
+    for _ in range(5):
+        if conversation.result is not None:
+            return
+        conversation.hear("no")
+
+
 def said(events: list[Event]) -> str:
     return " ".join(e.text for e in events if isinstance(e, (Say, Prompt)))
 
@@ -53,7 +61,9 @@ def test_self_care_waits_for_the_answers_to_be_read_back(dialog: Dialog) -> None
         "changes and it has lasted about a day. Is that right?"
     )
     assert "stretch" not in said(events)  # no advice yet
-    conversation.hear("yes")
+    events = conversation.hear("yes")
+    assert "Good news" in said(events) and conversation.expecting == TRIGGERS
+    finish(conversation)
     assert conversation.result is not None and conversation.result.outcome == "self_care"
 
 
@@ -67,19 +77,41 @@ def test_a_faint_yes_to_the_readback_is_asked_again(dialog: Dialog) -> None:
     conversation, events = talk(dialog, *SELF_CARE, ("yes", 0.3))
     assert conversation.result is None and asked(events)[-1] == READBACK
     conversation.hear("yes")
+    finish(conversation)
     assert conversation.result is not None and conversation.result.outcome == "self_care"
 
 
-def test_no_to_the_readback_asks_the_questions_again(dialog: Dialog) -> None:
+def test_no_to_the_readback_asks_what_is_different(dialog: Dialog) -> None:
     conversation, events = talk(dialog, *SELF_CARE, "no")
+    assert events[-1] == Prompt(WHICH, "What is different?")
+    conversation.hear("it's been about two weeks")
+    assert conversation.answers["duration"] == 14 and conversation.expecting == "remedies_helped"
+
+
+def test_naming_the_wrong_answer_asks_that_question_again(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE, "no", "the weakness one")
+    assert conversation.expecting == "weakness" and "weakness" not in conversation.answers
+    events = conversation.hear("yes")
+    assert conversation.result is not None and conversation.result.outcome == "see_provider"
+    assert "Okay" not in said(events)
+
+
+def test_a_plain_yes_with_news_does_not_confirm_the_readback(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "yes, although my ankle tingles now")
+    assert "I've changed that: numbness, tingling or burning" in said(events)
+    result = conversation.result
+    assert result is not None and result.outcome == "see_provider"
+
+
+def test_what_is_different_not_understood_asks_the_questions_again(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, "no", "banana", "banana")
     assert "go through the questions again" in said(events)
     assert conversation.expecting == "weakness" and conversation.answers == {}
-    conversation, events = talk(dialog, *SELF_CARE, "no", "yes", "no", "no", "no", "a week")
-    assert conversation.result is not None and conversation.result.outcome == "see_provider"
 
 
 def test_a_readback_denied_twice_counts_every_answer_as_not_sure(dialog: Dialog) -> None:
-    conversation, events = talk(dialog, *SELF_CARE, "no", *SELF_CARE, "no")
+    denied = ("no", "banana", "banana")
+    conversation, events = talk(dialog, *SELF_CARE, *denied, *SELF_CARE, *denied)
     result = conversation.result
     assert result is not None and result.outcome == "see_provider_promptly"
     assert set(result.answers.values()) == {"unsure"}

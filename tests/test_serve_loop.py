@@ -25,7 +25,7 @@ from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import LiveCapture, ShuttingDown
 from voice.content import Dialog, load_dialog
 from voice.errors import AudioError
-from voice.events import Event, Prompt, Say
+from voice.events import Awaiting, Event, Prompt, Say
 from voice.grammar.questions import Grammars
 from voice.listeners import PreparedAnswers
 from voice.serve import NobodyAnswered, ServeSink, SilenceLimit, chime
@@ -157,16 +157,16 @@ def test_two_silent_turns_in_a_row_end_the_consultation() -> None:
     recognizer = silence_then([None, None])
     grammar = Grammars(dialog())
     audio: Iterator[AudioChunk] = iter([second(0.1)] * 10)
-    assert recognizer.transcribe(audio, grammar.get("weakness")) is None
+    assert recognizer.transcribe(audio, grammar.get(Awaiting("weakness"))) is None
     with pytest.raises(NobodyAnswered):
-        recognizer.transcribe(audio, grammar.get("weakness"))
+        recognizer.transcribe(audio, grammar.get(Awaiting("weakness")))
 
 
 def test_an_answer_between_silences_starts_the_count_again() -> None:
     recognizer = silence_then([None, "no", None, "no"])
     grammar = Grammars(dialog())
     audio: Iterator[AudioChunk] = iter([second(0.1)] * 20)
-    heard = [recognizer.transcribe(audio, grammar.get("weakness")) for _ in range(4)]
+    heard = [recognizer.transcribe(audio, grammar.get(Awaiting("weakness"))) for _ in range(4)]
     assert [t.text if t else None for t in heard] == [None, "no", None, "no"]
 
 

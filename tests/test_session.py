@@ -50,22 +50,23 @@ def consult(
 
 
 def test_each_question_is_asked_aloud_and_heard_with_its_own_grammar() -> None:
-    recognizer = ScriptedRecognizer.of([*NOS, "since yesterday", "yes"])
+    # the self-care ending's questions are optional: silence goes on with the usual tips
+    recognizer = ScriptedRecognizer.of([*NOS, "since yesterday", "yes", None, None])
     result, events, sink, session = consult(recognizer)
     assert result.outcome == "self_care"
-    assert recognizer.grammars == ["yes_no"] * 4 + ["duration", "readback"]
-    assert [e.id for e in events if isinstance(e, Prompt)] == [
-        "weakness", "numbness", "spreading", "skin_changes", "duration", "readback",
-    ]  # fmt: skip
+    assert recognizer.grammars == ["yes_no"] * 4 + ["duration", "readback", "triggers", "more_tips"]
+    asked = ["weakness", "numbness", "spreading", "skin_changes", "duration", "readback",
+             "triggers", "more_tips"]  # fmt: skip
+    assert [e.id for e in events if isinstance(e, Prompt)] == asked
     assert sink.duration_s > 30  # every sentence was spoken, advice included
-    assert [t.question for t in session.timings] == [
-        "weakness", "numbness", "spreading", "skin_changes", "duration", "readback",
-    ]  # fmt: skip
+    assert [t.question for t in session.timings] == asked
     assert all(0 <= t.recognize_s <= t.reply_ready_s for t in session.timings)
 
 
 def test_a_faint_answer_is_confirmed_with_a_grammar_that_takes_yes_and_no() -> None:
-    recognizer = ScriptedRecognizer.of([*NOS, heard("since yesterday", 0.3), "yes", "yes"])
+    recognizer = ScriptedRecognizer.of(
+        [*NOS, heard("since yesterday", 0.3), "yes", "yes", "no", "no"]
+    )
     result, events, _, _ = consult(recognizer)
     assert recognizer.grammars[4:7] == ["duration", "duration_confirm", "readback"]
     assert Prompt("duration", "Did you say about a day?") in events

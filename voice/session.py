@@ -92,7 +92,8 @@ class SpokenConsultation:
             if transcript is None or not transcript.in_grammar:
                 _LOGGER.info("nothing usable heard for %s", question)
                 _LOGGER.debug("heard instead: %s", transcript)  # what was said: --debug only
-                events = conversation.hear(None)
+                # nothing said is silence; speech that fit nothing is an answer not understood
+                events = conversation.hear(None if transcript is None else "")
             else:
                 events = conversation.hear(transcript.text, transcript.confidence)
 

@@ -23,6 +23,8 @@ def event_json(event: Event) -> dict[str, Any]:
             "text": event.text,
             "intent": event.intent,
             "confidence": round(event.confidence, 3),
+            "parts": [dict(part) for part in event.parts],
+            "understood": dict(event.understood),
         }
     return {
         "type": "result",

@@ -56,9 +56,10 @@ def hear_confirmation(
     if pending is None:
         raise RuntimeError("nothing awaits a confirmation")
     if pending.stop:
-        if (said.agrees() and not said.facts) or said.command == "stop":
+        stop = (said.agrees() and not said.facts) or said.command == "stop"
+        if stop and not doubtful:
             return flow.stop()
-        if said.reply == "no" and not said.facts:
+        if (said.reply == "no" or stop) and not said.facts:  # a faint yes does not stop
             return flow.ask(turn, flow.current_text(turn))
         if turn.kind in ("answer", "follow_up"):  # an answer instead: take it as one
             return hear_answer(flow, turn, as_answer(), doubtful)
@@ -69,7 +70,7 @@ def hear_confirmation(
     verdict = confirms(said, question, value)
     # The same worrying answer heard twice counts, however faint each time; a faint
     # reassuring one needs a clear confirmation, or ends as "not sure".
-    repeated = said.facts.get(question) == value
+    repeated = said.facts.get(question) == value or (value == "yes" and "yes" in said.replies)
     if doubtful and not (repeated and worrying(flow.consultation, question, value)):
         return flow.not_understood(turn)
     if said.command is not None and not said.facts:

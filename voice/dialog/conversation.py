@@ -23,7 +23,7 @@ from voice.dialog.turn import Turn
 from voice.events import Awaiting, Event, Heard, Result, Say
 from voice.schema import AnswerValue, Consultation, Dialog
 from voice.targets import follow_up_limit, last_yes_no
-from voice.understand import Reading, Understanding
+from voice.understand import Reading, Understanding, understanding_for
 
 Handler = Callable[[Flow, Turn, Said, bool], list[Event]]
 HANDLERS: dict[str, Handler] = {
@@ -49,7 +49,7 @@ class Conversation:
         since a misheard one would end with no advice; a typed one ends at once.
         ``understanding`` may be shared between consultations of the same dialog."""
         self.dialog = dialog
-        self.understanding = understanding or Understanding(dialog.intents)
+        self.understanding = understanding or understanding_for(dialog.intents)
         self.flow = Flow(dialog.consultation, check_stop)
 
     @property
@@ -65,6 +65,11 @@ class Conversation:
     def answers(self) -> dict[str, AnswerValue]:
         """The answers so far, by question id."""
         return self.flow.record.answers
+
+    @property
+    def bounds(self) -> dict[str, str]:
+        """ "more than"/"less than" answers, by question id."""
+        return self.flow.record.bounds
 
     @property
     def expecting(self) -> str | None:

@@ -167,3 +167,15 @@ class Understanding:
     def _joining(self, words: tuple[str, ...]) -> int:
         """How many of the first words join two clauses ("but", "even though"); 0 for none."""
         return self._templates.rule(JOINING_RULE, words[:MAX_JOINT_WORDS])
+
+
+_SHARED: dict[int, tuple[Intents, Understanding]] = {}
+
+
+def understanding_for(intents: Intents) -> Understanding:
+    """One Understanding per loaded intents, shared by every consultation of that dialog
+    (compiling the templates takes a moment; each consultation should not wait for it)."""
+    held = _SHARED.get(id(intents))
+    if held is None or held[0] is not intents:
+        held = _SHARED[id(intents)] = (intents, Understanding(intents))
+    return held[1]
