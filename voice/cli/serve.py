@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from voice.cli.logs import add_logging_options
 from voice.cli.spoken import add_voice_options, device, spoken_setup
 from voice.wake import DEFAULT_WAKE_WORD, WAKE_WORDS
 
@@ -41,8 +42,6 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="append one line per finished consultation to DIR/summaries.jsonl (mode 0600)",
     )
-    from voice.cli.app import add_logging_options  # the main parser's, also after `serve`
-
     add_logging_options(serve, suppress=True)
     # Waiting, waking, device faults and the end of each consultation are logged by default.
     serve.set_defaults(func=run, log_names=("voice.serve", "voice.capture", "voice.cli.serve"))
