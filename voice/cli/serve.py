@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from voice.cli.logs import add_logging_options
+from voice.cli.options_file import add_options_file
 from voice.cli.spoken import add_voice_options, device, spoken_setup
 from voice.wake import DEFAULT_WAKE_WORD, WAKE_WORDS
 
@@ -43,6 +44,7 @@ def register(subparsers: Any) -> None:
         help="append one line per finished consultation to DIR/summaries.jsonl (mode 0600)",
     )
     add_logging_options(serve, suppress=True)
+    add_options_file(serve)  # what the service's unit starts it with (deploy/install)
     # Waiting, waking, device faults and the end of each consultation are logged by default.
     serve.set_defaults(func=run, log_names=("voice.serve", "voice.capture", "voice.cli.serve"))
 
