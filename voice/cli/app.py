@@ -8,6 +8,7 @@ from typing import NoReturn
 
 from voice.cli import (
     chat,
+    check_audio,
     check_dialogs,
     demo,
     devices,
@@ -24,7 +25,18 @@ from voice.files import shown
 
 # Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
 # A command may also set `log_names`: its loggers that report at INFO unless --quiet.
-_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs, serve, summaries)
+_COMMANDS = (
+    listen,
+    chat,
+    simulate,
+    demo,
+    devices,
+    check_audio,
+    models,
+    check_dialogs,
+    serve,
+    summaries,
+)
 _PROG = "toe-assistant"
 
 
