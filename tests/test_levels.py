@@ -20,7 +20,8 @@ def tone(dbfs: float, seconds: float) -> np.ndarray:
 
 def noise(dbfs: float, seconds: float, seed: int = 1) -> np.ndarray:
     """White noise whose RMS is ``dbfs``."""
-    return np.random.default_rng(seed).normal(0, 32768 * 10 ** (dbfs / 20), round(seconds * RATE_HZ))
+    rms = 32768 * 10 ** (dbfs / 20)
+    return np.random.default_rng(seed).normal(0, rms, round(seconds * RATE_HZ))
 
 
 def chunk(*parts: np.ndarray) -> AudioChunk:
