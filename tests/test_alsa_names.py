@@ -13,7 +13,14 @@ from pathlib import Path
 import pytest
 
 from tests.chat_driver import toe_assistant
-from voice.alsa_names import card_ids, hw_address, is_hw_name, portaudio_address, stable_name
+from voice.alsa_names import (
+    card_ids,
+    hw_address,
+    is_hw_name,
+    portaudio_address,
+    stable_name,
+    suggested_device,
+)
 
 PI_CARDS = {0: "Headphones", 1: "vc4hdmi0", 2: "Device"}
 
@@ -79,6 +86,24 @@ def test_the_stable_name_round_trips_to_the_portaudio_device() -> None:
     stable = stable_name(name, PI_CARDS)
     assert stable is not None
     assert hw_address(stable, PI_CARDS) == portaudio_address(name)
+
+
+@pytest.mark.parametrize(
+    ("name", "output", "suggested"),
+    [
+        ("USB PnP Sound Device: Audio (plughw:2,0)", False, "plughw:CARD=Device,DEV=0"),
+        ("bcm2835 Headphones: - (plughw:0,0)", True, "plughw:CARD=Headphones,DEV=0"),
+        ("vc4-hdmi-0: MAI PCM i2s-hifi-0 (plughw:1,0)", True, "hdmi (an HDMI card: "),
+        ("toecard", True, "toecard"),
+        ("pulse", False, "? (pulse is a sound server the service cannot reach"),
+        ("default", True, "default (follows ALSA's default card"),
+        ("A name with spaces", True, "'A name with spaces'"),
+    ],
+)
+def test_the_suggested_name_is_the_stable_one_or_says_why_not(
+    name: str, output: bool, suggested: str
+) -> None:
+    assert suggested_device(name, output, PI_CARDS).startswith(suggested)
 
 
 def test_a_card_that_is_not_there_is_one_line_and_exit_2() -> None:

@@ -10,10 +10,14 @@ format and channels the program asks for. The kernel lists the ids in /proc/asou
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Mapping
 from pathlib import Path
 
 ASOUND = Path("/proc/asound")
+# ALSA plugin devices that lead to a sound server: a service, outside any desktop session,
+# cannot reach one
+SOUND_SERVERS = ("pulse", "pipewire", "jack")
 # The "(hw:2,0)" PortAudio puts at the end of a card device's name ("(plughw:2,0)" when
 # PA_ALSA_PLUGHW is set)
 _IN_PORTAUDIO_NAME = re.compile(r"\((?:plug)?hw:(\d+),(\d+)\)$")
@@ -64,3 +68,19 @@ def stable_name(name: str, cards: Mapping[int, str]) -> str | None:
     if address is None or address[0] not in cards:
         return None
     return f"plughw:CARD={cards[address[0]]},DEV={address[1]}"
+
+
+def suggested_device(name: str, output: bool, cards: Mapping[int, str]) -> str:
+    """What to give --input-device / --output-device for a PortAudio device, with a warning
+    in brackets where that name is fragile or will not work under the service."""
+    stable = stable_name(name, cards)
+    if stable is not None and output and "hdmi" in name.lower():
+        # HDMI cards take IEC958 frames, which plughw does not make; ALSA's hdmi device does
+        return f"hdmi (an HDMI card: {stable} would not play)"
+    if stable is not None:
+        return stable
+    if name.lower().startswith(SOUND_SERVERS):
+        return f"? ({name} is a sound server the service cannot reach; pick a card)"
+    if name.lower() in ("default", "sysdefault"):
+        return f"{name} (follows ALSA's default card; a card's name is steadier)"
+    return shlex.quote(name)

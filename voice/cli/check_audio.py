@@ -8,7 +8,6 @@ back, says in one line what to fix, and prints the stable names to put in the op
 from __future__ import annotations
 
 import argparse
-import shlex
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -25,9 +24,6 @@ SENTENCE = (
     "This is the speaker of toe-assistant. After the beep, say a few words, "
     "as you would answer a question."
 )
-# ALSA plugin devices that lead to a sound server: the service, outside any desktop session,
-# cannot reach one
-SOUND_SERVERS = ("pulse", "pipewire", "jack")
 SERVICE_HINT = "the running service holds the microphone: sudo systemctl stop toe-assistant first"
 
 
@@ -128,15 +124,7 @@ def _described(found: DeviceInfo, kind: Kind) -> str:
 
 
 def _options(found: DeviceInfo, kind: Kind) -> str:
-    """The option to name this device by in the options file, with a warning if it is fragile."""
-    from voice.alsa_names import card_ids, stable_name
+    """The option to name this device by in the options file."""
+    from voice.alsa_names import card_ids, suggested_device
 
-    option = f"--{kind}-device"
-    stable = stable_name(found.name, card_ids())
-    if stable is not None:
-        return f"{option} {stable}"
-    if found.name.lower().startswith(SOUND_SERVERS):
-        return f"{option} ? ({found.name} is a sound server the service cannot reach; pick a card)"
-    if found.name.lower() in ("default", "sysdefault"):
-        return f"{option} {found.name} (follows ALSA's default card; a card's name is steadier)"
-    return f"{option} {shlex.quote(found.name)}"
+    return f"--{kind}-device {suggested_device(found.name, kind == 'output', card_ids())}"
