@@ -45,6 +45,8 @@ SUMMARIES = '/var/lib/toe-assistant/it\'s "quoted" $HOME \\ #not-a-comment ë°œê°
 OPTIONS = ["--wake-phrase", "okay toe helper", "--input-device", "toecard",
            "--output-device", "toecard", "--save-summaries", SUMMARIES,
            "--rate", "300", "--jsonl", "--verbose"]  # fmt: skip
+OWNER = "pi"  # the person who installs with sudo
+MODELS = "/opt/toe-assistant/models"
 STOP_WITHIN_S = 2.0
 TIMEOUT_S = 180.0
 
@@ -91,10 +93,12 @@ def container(card_folder: Path) -> Iterator[Container]:
 
 
 def install(container: Container, *args: str) -> str:
+    """deploy/install as the Pi's owner runs it: `sudo` from their account ("pi")."""
     done = container.run(
-        ["bash", "-c", f"cd {SOURCE_INSIDE} && deploy/install {shlex.join(args)}"],
+        ["env", f"SUDO_USER={OWNER}", "bash", "-c",
+         f"cd {SOURCE_INSIDE} && deploy/install {shlex.join(args)}"],
         timeout_s=900,
-    )
+    )  # fmt: skip
     return done.stdout + done.stderr
 
 
@@ -119,6 +123,7 @@ def wait_state(container: Container, state: str, timeout_s: float = 30.0) -> dic
 
 def test_the_unit_under_a_real_systemd(container: Container, card_folder: Path) -> None:
     # Installed as the guide says, with options only a shell-like reading gets right.
+    container.run(["useradd", "--create-home", OWNER])
     out = install(container, "--", *OPTIONS)
     assert "install: started" in out, out
     options = container.run(["cat", OPTIONS_FILE]).stdout
@@ -131,6 +136,15 @@ def test_the_unit_under_a_real_systemd(container: Container, card_folder: Path) 
     assert container.show(UNIT, "Documentation")["Documentation"] == (
         "file:/opt/toe-assistant/docs/raspberry-pi.md"
     )
+
+    # One models folder: the owner writes it, the service reads it, both look there.
+    assert container.run(["sudo", "-u", OWNER, "test", "-w", MODELS], check=False).returncode == 0
+    assert (
+        f"TOE_ASSISTANT_MODELS_DIR={MODELS}" in container.show(UNIT, "Environment")["Environment"]
+    )
+    for user in (OWNER, "toe-assistant"):
+        listed = container.run(["sudo", "-u", user, "toe-assistant", "models", "list", "--json"])
+        assert json.loads(listed.stdout)["models_dir"] == MODELS
 
     # The virtual card, through a drop-in (the test's one seam), and a restart to use it.
     with virtual_card(card_folder, seen_as=CARD_INSIDE) as card:
