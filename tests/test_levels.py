@@ -70,6 +70,12 @@ def test_the_advice_names_the_one_thing_to_fix(recording: AudioChunk, says: str)
     assert "\n" not in line
 
 
+def test_stretches_of_exact_zeros_are_not_the_rooms_noise() -> None:
+    levels = measure(chunk(np.zeros(RATE_HZ), speech_in_a_room(-20.0, -60.0).samples))
+    assert levels.noise_floor_dbfs == pytest.approx(-60.0, abs=1.0)
+    assert not levels.all_zero
+
+
 def test_clipping_is_reported_before_loudness() -> None:
     levels = measure(chunk(noise(-60.0, 1.0), tone(3.0, 1.0)))
     assert levels.clipped_fraction > 0.1

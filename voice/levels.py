@@ -31,7 +31,7 @@ NOISY_SNR_DB = 15.0  # speech less than this above the floor: a noisy room
 class Levels:
     """What a recording says about the microphone and the room."""
 
-    noise_floor_dbfs: float  # the quiet blocks (10th percentile)
+    noise_floor_dbfs: float  # the quiet blocks (10th percentile of those not exact zeros)
     speech_dbfs: float  # the loud blocks (95th percentile)
     peak_dbfs: float  # the loudest sample
     clipped_fraction: float  # samples at full scale
@@ -59,9 +59,13 @@ def measure(chunk: AudioChunk, block_s: float = BLOCK_S) -> Levels:
     step = max(1, round(block_s * chunk.rate_hz))
     blocks = [block_dbfs(samples[i : i + step]) for i in range(0, len(samples), step)]
     levels = np.array(blocks or [DIGITAL_SILENCE_DBFS])
+    # Exact zeros are no room (a real microphone always hears some noise): a muted stretch or
+    # a virtual card's silence. The floor is that of the blocks that hold sound, if any do.
+    sounding = levels[levels > DIGITAL_SILENCE_DBFS]
+    floor_from = sounding if len(sounding) else levels
     peak = int(np.max(np.abs(samples.astype(np.int32)))) if len(samples) else 0
     return Levels(
-        noise_floor_dbfs=float(np.percentile(levels, 10)),
+        noise_floor_dbfs=float(np.percentile(floor_from, 10)),
         speech_dbfs=float(np.percentile(levels, 95)),
         peak_dbfs=20.0 * float(np.log10(peak / FULL_SCALE)) if peak else DIGITAL_SILENCE_DBFS,
         clipped_fraction=float(np.mean(np.abs(samples.astype(np.int32)) >= CLIP_SAMPLE))
