@@ -38,6 +38,7 @@ pytestmark = [pytest.mark.systemd, pytest.mark.slow]
 
 UNIT = "toe-assistant.service"
 OPTIONS_FILE = "/etc/toe-assistant/serve.options"
+OLD_OPTIONS = "/etc/default/toe-assistant"
 CARD_INSIDE = Path("/run/toecard")
 DROP_IN = f"/etc/systemd/system/{UNIT}.d/virtual-card.conf"
 # Everything systemd's own splitting would get wrong, in one folder name
@@ -122,8 +123,15 @@ def wait_state(container: Container, state: str, timeout_s: float = 30.0) -> dic
 
 
 def test_the_unit_under_a_real_systemd(container: Container, card_folder: Path) -> None:
-    # Installed as the guide says, with options only a shell-like reading gets right.
+    # An earlier installer's options (for systemd's $VAR splitting) move to the options file.
     container.run(["useradd", "--create-home", OWNER])
+    container.run(["tee", OLD_OPTIONS], stdin='TOE_ASSISTANT_OPTIONS="--wake-word hey_jarvis"\n')
+    out = install(container)
+    assert f"moving the options in {OLD_OPTIONS}" in out, out
+    assert container.run(["test", "-e", OLD_OPTIONS], check=False).returncode == 1
+    assert "\n--wake-word hey_jarvis\n" in container.run(["cat", OPTIONS_FILE]).stdout
+
+    # Installed as the guide says, with options only a shell-like reading gets right.
     out = install(container, "--", *OPTIONS)
     assert "install: started" in out, out
     options = container.run(["cat", OPTIONS_FILE]).stdout
@@ -234,10 +242,21 @@ def test_the_unit_under_a_real_systemd(container: Container, card_folder: Path) 
     assert shown["NRestarts"] == "0" and shown["ExecMainStatus"] == "2", shown
     journal.process.terminate()
 
-    # Uninstalled, summaries removed as asked.
-    out = install(container, "--uninstall", "--remove-summaries")
-    assert "toe-assistant is removed" in out, out
+    # Uninstalling asks about the summaries; with nobody to answer it changes nothing.
+    uninstall = ["env", f"SUDO_USER={OWNER}", "bash", "-c",
+                 f"cd {SOURCE_INSIDE} && deploy/install --uninstall"]  # fmt: skip
+    done = container.run(uninstall, check=False)
+    assert done.returncode == 2, done.stderr
+    assert "holds saved visit summaries: add --keep-summaries or --remove-summaries" in done.stderr
+    assert container.run(["test", "-e", f"/etc/systemd/system/{UNIT}"], check=False).returncode == 0
+
+    # Asked in a terminal, "n": everything goes but the summaries.
+    done = container.run(["script", "-qec", shlex.join(uninstall), "/dev/null"], stdin="n\n")
+    assert "Delete the saved visit summaries in /var/lib/toe-assistant? [y/N]" in done.stdout
+    assert "toe-assistant is removed" in done.stdout, done.stdout
     for path in ("/etc/systemd/system/" + UNIT, "/opt/toe-assistant", "/etc/toe-assistant",
-                 "/var/lib/toe-assistant", "/usr/local/bin/toe-assistant"):  # fmt: skip
+                 "/usr/local/bin/toe-assistant"):  # fmt: skip
         assert container.run(["test", "-e", path], check=False).returncode == 1, path
     assert container.run(["id", "toe-assistant"], check=False).returncode == 1
+    kept = container.run(["stat", "-c", "%U", f"{SUMMARIES}/summaries.jsonl"]).stdout
+    assert kept.strip() == "root"  # kept, and no longer owned by a user that is gone
