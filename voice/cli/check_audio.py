@@ -11,7 +11,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any, TextIO
 
-from voice.cli.spoken import device, tts_settings
+from voice.cli.spoken import add_device_options, device, tts_settings
 
 if TYPE_CHECKING:
     from voice.audio import AudioChunk
@@ -36,8 +36,7 @@ def register(subparsers: Any) -> None:
         "meter, report the noise floor, speech level and clipping, play the recording back, "
         "and say what to fix. Stop the service first: it holds the microphone while it runs.",
     )
-    check.add_argument("--input-device", default=None, help="microphone index or name")
-    check.add_argument("--output-device", default=None, help="speaker index or name")
+    add_device_options(check)
     check.add_argument(
         "--seconds", type=float, default=RECORD_S, help=f"how long to record (default {RECORD_S})"
     )

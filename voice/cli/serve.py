@@ -11,7 +11,7 @@ from typing import Any
 
 from voice.cli.logs import add_logging_options
 from voice.cli.options_file import add_options_file
-from voice.cli.spoken import add_voice_options, device, spoken_setup
+from voice.cli.spoken import add_device_options, add_voice_options, device, spoken_setup
 from voice.wake import DEFAULT_WAKE_WORD, WAKE_WORDS
 
 
@@ -25,8 +25,7 @@ def register(subparsers: Any) -> None:
         "speaks interrupts it. Nothing about the person is written unless --save-summaries.",
     )
     add_voice_options(serve)
-    serve.add_argument("--input-device", default=None, help="microphone index or name")
-    serve.add_argument("--output-device", default=None, help="speaker index or name")
+    add_device_options(serve)
     serve.add_argument(
         "--wake-word", default=DEFAULT_WAKE_WORD, choices=WAKE_WORDS, help="built-in wake word"
     )
