@@ -103,11 +103,26 @@ def install(container: Container, *args: str) -> str:
     return done.stdout + done.stderr
 
 
+_FOLLOWING: list[Journal] = []
+
+
+@pytest.fixture(autouse=True)
+def stop_following() -> Iterator[None]:
+    """Every journal followed is stopped, also when a test fails halfway."""
+    yield
+    while _FOLLOWING:
+        journal = _FOLLOWING.pop()
+        if journal.process.poll() is None:
+            journal.process.kill()
+            journal.process.wait(10)
+
+
 def follow(container: Container) -> Journal:
     """The unit's journal from now on."""
     command = container.command(["journalctl", "-f", "-o", "cat", "-n", "0", "-u", UNIT])
     journal = Journal.start(command, dict(os.environ))
     assert isinstance(journal, Journal)
+    _FOLLOWING.append(journal)
     time.sleep(1.0)  # journalctl attached before anything is started
     return journal
 
