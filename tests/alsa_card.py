@@ -220,15 +220,25 @@ class CardProcess:
         self._stderr_queue.put(None)
 
 
-def write_config(directory: Path, name: str = CARD_NAME, rate_hz: int = CARD_RATE_HZ) -> Path:
-    """Write an asoundrc defining ``name`` (plug) over ``name_raw`` (file over null)."""
+def write_config(
+    directory: Path,
+    name: str = CARD_NAME,
+    rate_hz: int = CARD_RATE_HZ,
+    seen_as: Path | None = None,
+) -> Path:
+    """Write an asoundrc defining ``name`` (plug) over ``name_raw`` (file over null).
+
+    ``seen_as`` is the folder as the program using the card sees it, when that is not
+    ``directory`` (a container whose root is a folder here).
+    """
     conf = directory / "asoundrc"
+    inside = seen_as or directory
     conf.write_text(
         f"""pcm.{name}_raw {{
     type file
     slave.pcm "null"
-    file "{directory / "played.raw"}"
-    infile "{directory / "heard.fifo"}"
+    file "{inside / "played.raw"}"
+    infile "{inside / "heard.fifo"}"
     format "raw"
 }}
 pcm.{name} {{
@@ -251,11 +261,15 @@ def virtual_card(
     name: str = CARD_NAME,
     rate_hz: int = CARD_RATE_HZ,
     block_frames: int = CARD_BLOCK_FRAMES,
+    seen_as: Path | None = None,
 ) -> Iterator[VirtualCard]:
-    """A virtual card in ``directory`` with its FIFO writer running until the block ends."""
+    """A virtual card in ``directory`` with its FIFO writer running until the block ends.
+
+    ``seen_as``: where the program using the card finds ``directory`` (see write_config).
+    """
     if not 0 < block_frames * 2 <= _PIPE_BUF_BYTES:
         raise ValueError(f"block_frames must be 1 to {_PIPE_BUF_BYTES // 2} (one atomic write)")
-    conf = write_config(directory, name, rate_hz)
+    conf = write_config(directory, name, rate_hz, seen_as)
     infile = directory / "heard.fifo"
     os.mkfifo(infile)
     env = {**os.environ, "ALSA_CONFIG_PATH": f"{ALSA_BASE_CONFIG}:{conf}"}

@@ -22,10 +22,11 @@ settings.load_profile("toe")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A real-time test speaks through the virtual card in real time: it is slow too, so
-    `-m "not slow"` (the quick loop) leaves it out."""
+    """A real-time test speaks through the virtual card in real time, and a systemd test boots
+    a container: they are slow too, so `-m "not slow"` (the quick loop) leaves them out."""
     for item in items:
-        if item.get_closest_marker("realtime") and not item.get_closest_marker("slow"):
+        slow = item.get_closest_marker("realtime") or item.get_closest_marker("systemd")
+        if slow and not item.get_closest_marker("slow"):
             item.add_marker(pytest.mark.slow)
 
 

@@ -18,6 +18,11 @@ from typing import Any
 from tests.alsa_card import CardProcess, VirtualCard
 from tests.chat_driver import toe_assistant
 from tests.speech import utterance
+from voice.cli.spoken import meaning_of
+from voice.content import AnswerValue, Dialog, load_dialog
+from voice.events import READBACK
+from voice.listeners import agrees
+from voice.targets import follow_up_limit
 
 TIMEOUT_S = 120.0
 SNR_DB = 30.0  # a quiet room: a real microphone never hears digital silence
@@ -35,12 +40,65 @@ PEOPLE: dict[str, dict[str, str]] = {
 }  # fmt: skip
 
 
+@dataclass(frozen=True)
+class TruthfulPerson:
+    """Someone who means their answers: to "Did you say ...?", to the readback and to "more or
+    less than ...?" they say what is true of what they meant, from what serve printed."""
+
+    answers: Mapping[str, str]  # question id -> what they say
+    dialog: Dialog
+
+    @classmethod
+    def for_answers(cls, answers: Mapping[str, str], locale: str = "en") -> TruthfulPerson:
+        """The person who gives ``answers`` (English unless ``locale`` says otherwise)."""
+        return cls(answers, load_dialog(locale))
+
+    def reply(self, question: str, events: list[dict[str, Any]]) -> str | None:
+        """What to say now that serve listens for ``question``; None: nothing."""
+        prompts = [e for e in events if e["type"] == "prompt"]
+        prompt = prompts[-1]["text"] if prompts else ""
+        say = self.dialog.consultation.say
+        heard = self._heard(events)
+        if question == READBACK:
+            return "yes" if all(self._agrees(q, v) for q, v in heard.items()) else "no"
+        if prompt.startswith(say.confirm.split("{", 1)[0]):  # "Did you say ...?"
+            return "yes" if question in heard and self._agrees(question, heard[question]) else "no"
+        if prompt == say.check_stop:
+            return "no"  # they never said stop, unless it is their answer
+        meant = self._meant(question)
+        if prompt == self.dialog.consultation.questions[question].follow_up:
+            if not isinstance(meant, float):
+                return "not sure"
+            limit = follow_up_limit(self.dialog.consultation, question)
+            return "more" if limit is not None and meant >= limit else "less"
+        return self.answers.get(question)
+
+    def _heard(self, events: list[dict[str, Any]]) -> dict[str, AnswerValue]:
+        """The latest meaning heard for each question."""
+        heard: dict[str, AnswerValue] = {}
+        for event in events:
+            if event["type"] == "heard":
+                meaning = meaning_of(self.dialog, event["text"])
+                if meaning is not None:
+                    heard[event["id"]] = meaning
+        return heard
+
+    def _meant(self, question: str) -> AnswerValue | None:
+        text = self.answers.get(question)
+        return None if text is None else meaning_of(self.dialog, text)
+
+    def _agrees(self, question: str, heard: AnswerValue) -> bool:
+        meant = self._meant(question)
+        return meant is not None and agrees(meant, heard)
+
+
 @dataclass
 class Serve:
     """One `serve` process on ``card``."""
 
     card: VirtualCard
     run: CardProcess
+    timeout_s: float = TIMEOUT_S
 
     @classmethod
     def start(
@@ -49,18 +107,19 @@ class Serve:
         *extra: str,
         env: Mapping[str, str] | None = None,
         cwd: Path | None = None,
+        timeout_s: float = TIMEOUT_S,
     ) -> Serve:
         """Start serve with the card as microphone and speaker; returns once it waits."""
         args = [*toe_assistant(), "serve", "--verbose", "--jsonl", "--engine", "pocketsphinx",
                 "--input-device", card.device, "--output-device", card.device, *extra]  # fmt: skip
         run = CardProcess.start(args, {**card.env, **(env or {})}, cwd)
-        serve = cls(card, run)
+        serve = cls(card, run, timeout_s)
         serve.expect(WAITING)
         return serve
 
-    def expect(self, marker: str, timeout_s: float = TIMEOUT_S) -> str:
+    def expect(self, marker: str, timeout_s: float | None = None) -> str:
         """The rest of the next log line holding ``marker``; fails if serve ended first."""
-        rest = self.run.next_after(marker, timeout_s)
+        rest = self.run.next_after(marker, timeout_s or self.timeout_s)
         if rest is None:
             raise AssertionError(f"serve ended before {marker!r}:\n{self.run.log()}")
         return rest
@@ -87,6 +146,22 @@ class Serve:
                 if question in answers:
                     confirming = self._last_prompt().startswith("Did you say")
                     self.say("yes" if confirming else answers[question])
+
+    def answer_truthfully(self, person: TruthfulPerson, until: str = "consultation over") -> str:
+        """Answer as ``person`` until ``until``: confirmations and the readback truthfully."""
+        while True:
+            line = self.expect("INFO ")
+            if until in line:
+                return line.split(until, 1)[1].strip()
+            if "listening for " in line:
+                question = line.split("listening for ", 1)[1].strip()
+                reply = person.reply(question, self.events())
+                if reply is not None:
+                    self.say(reply)
+
+    def events(self) -> list[dict[str, Any]]:
+        """Every event printed so far (--jsonl)."""
+        return [json.loads(line) for line in list(self.run.stdout_lines)]
 
     def _last_prompt(self) -> str:
         events = [json.loads(line) for line in list(self.run.stdout_lines)]

@@ -18,6 +18,7 @@ import pytest
 from voice.audio import AudioChunk
 from voice.capture import Backoff, LiveCapture, ShuttingDown
 from voice.errors import AudioError
+from voice.wake import WakeLatch
 
 RATE_HZ = 16_000
 QUIET = AudioChunk(RATE_HZ, np.zeros(1600, np.int16))
@@ -90,15 +91,18 @@ def started(script: list[ListSource | None]) -> tuple[LiveCapture, Plugs, Marked
     return LiveCapture(plugs, detector, FAST).start(), plugs, detector
 
 
-def test_each_wake_word_is_counted_and_its_audio_still_handed_on() -> None:
+def test_each_wake_word_is_handed_to_the_latch_and_its_audio_still_handed_on() -> None:
     gate = threading.Event()
     capture, _, _ = started([ListSource([QUIET, WAKE, QUIET, WAKE], False, gate)])
     try:
         assert capture.wait_connected(2.0)
+        before_s = time.monotonic()
         gate.set()
-        assert capture.wait_for_wake(0, 2.0)
-        assert capture.wait_for_wake(1, 2.0)
-        assert capture.wakes == 2 and capture.last_wake_s > 0
+        first_s = capture.wake.wait(2.0)
+        second_s = capture.wake.wait(2.0)
+        assert first_s is not None and second_s is not None
+        assert before_s < first_s < second_s <= time.monotonic()
+        assert capture.wake.take() is None  # each was taken once
         heard = capture.chunks()
         assert [bool(next(heard).samples.any()) for _ in range(4)] == [False, True, False, True]
     finally:
@@ -111,10 +115,12 @@ def test_audio_captured_before_listening_is_dropped() -> None:
     try:
         assert capture.wait_connected(2.0)
         gate.set()
-        assert capture.wait_for_wake(0, 2.0)
-        time.sleep(0.1)
-        assert capture.discard_pending() >= 1
-        assert not capture.wait_for_wake(1, 0.1)
+        dropped, deadline = 0, time.monotonic() + 2.0
+        while dropped < 3 and time.monotonic() < deadline:  # all three heard before listening
+            dropped += capture.discard_pending()
+            time.sleep(0.01)
+        assert dropped == 3
+        assert capture.wake.wait(0.1) is None  # listening now: that wake word is moot
     finally:
         capture.close()
 
@@ -125,11 +131,7 @@ def test_a_microphone_that_goes_away_is_reopened_with_growing_waits() -> None:
     back = ListSource([QUIET, WAKE], False, gate)
     capture, plugs, detector = started([ListSource([QUIET], True, gate), None, None, None, back])
     try:
-        deadline = time.monotonic() + 5.0
-        while capture.wakes == 0 and time.monotonic() < deadline:  # waits end while it is away
-            capture.wait_connected(0.1)
-            capture.wait_for_wake(0, 0.1)
-        assert capture.wakes == 1
+        assert capture.wake.wait(5.0) is not None  # heard once the microphone is back
         assert capture.connection == 2
         assert len(plugs.opened) == 5
         gaps = np.diff(plugs.opened[1:])  # three failed opens, then the one that worked
@@ -170,6 +172,32 @@ def test_a_stop_ends_listening_and_waiting_at_once() -> None:
     started_s = time.monotonic()
     with pytest.raises(ShuttingDown):
         next(heard)
-    assert not capture.wait_for_wake(0, 5.0)
+    assert capture.wake.wait(0.2) is None
     assert time.monotonic() - started_s < 1.0
     assert source.closed.is_set()
+
+
+def test_the_latch_gives_each_wake_word_once() -> None:
+    latch = WakeLatch()
+    assert latch.take() is None
+    latch.heard(12.5)
+    assert latch.take() == 12.5
+    assert latch.take() is None
+
+
+def test_arming_the_latch_forgets_a_wake_word_heard_before() -> None:
+    latch = WakeLatch()
+    latch.heard(1.0)
+    latch.arm()
+    assert latch.take() is None
+    latch.heard(2.0)
+    assert latch.wait(0.0) == 2.0
+
+
+def test_waiting_on_the_latch_ends_when_the_other_thread_hears_it() -> None:
+    latch = WakeLatch()
+    threading.Timer(0.1, latch.heard, args=(7.0,)).start()
+    started_s = time.monotonic()
+    assert latch.wait(5.0) == 7.0
+    assert time.monotonic() - started_s < 2.0
+    assert latch.wait(0.05) is None  # taken by the wait

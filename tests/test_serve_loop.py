@@ -65,7 +65,7 @@ class BlockPlayer:
 
 
 class Deaf:
-    """A detector that never hears anything: these tests raise the wake count by hand."""
+    """A detector that never hears anything: these tests tell the wake latch by hand."""
 
     name = "deaf"
 
@@ -81,14 +81,13 @@ def no_microphone() -> ListSource:
 
 
 def sink_with(player: BlockPlayer) -> tuple[ServeSink, LiveCapture]:
-    capture = LiveCapture(no_microphone, Deaf())  # never started: only its counters are used
+    capture = LiveCapture(no_microphone, Deaf())  # never started: only its wake latch is used
     return ServeSink(lambda: player, capture), capture
 
 
 def wake(capture: LiveCapture) -> Callable[[], None]:
     def heard() -> None:
-        capture.wakes += 1
-        capture.last_wake_s = time.monotonic()
+        capture.wake.heard(time.monotonic())
 
     return heard
 
@@ -105,16 +104,16 @@ def test_the_wake_word_stops_a_sentence_at_the_next_block_and_answers() -> None:
         sink.play(second(5.0))
     assert player.played[0] == 10 * BLOCK  # half a second of a five-second sentence
     assert player.played[1] == len(chime().samples)  # then the "I'm listening" chime
-    assert sink.interrupted
+    assert sink.woke_s is not None and time.monotonic() - sink.woke_s < 1.0
 
 
 def test_a_wake_word_already_acted_on_does_not_stop_the_sentence() -> None:
     player = BlockPlayer()
     sink, capture = sink_with(player)
-    wake(capture)()  # e.g. the one that started the consultation, or said while it listened
-    capture.acknowledged = capture.wakes
+    wake(capture)()  # e.g. the one that started the consultation, or said before it listened
+    capture.wake.arm()
     sink.play(second(1.0))
-    assert player.played == [16_000] and not sink.interrupted
+    assert player.played == [16_000] and sink.woke_s is None
 
 
 def test_a_wake_word_said_between_sentences_stops_the_next_before_it_sounds() -> None:

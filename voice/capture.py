@@ -1,7 +1,8 @@
 """The always-on microphone of `serve`: one thread reads it, spots the wake word, hands on audio.
 
 The capture thread owns the device. It feeds every chunk to the wake detector (while waiting
-and while the assistant speaks, so the person can interrupt) and into a short queue that the
+and while the assistant speaks, so the person can interrupt), tells ``wake`` (a WakeLatch, the
+one owner of the wake word) when it was heard, and puts every chunk into a short queue that the
 consultation reads answers from, as an AudioSource. A device that vanishes, stalls or is busy
 is closed and reopened with capped backoff until it is back; the thread never gives up.
 """
@@ -20,7 +21,7 @@ from typing import Protocol
 
 from voice.audio import AudioChunk
 from voice.errors import AudioError
-from voice.wake import WakeDetector
+from voice.wake import WakeDetector, WakeLatch
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -80,10 +81,7 @@ class LiveCapture:
         )
         self._discarded_before = 0.0
         self._cond = threading.Condition()
-        self.wakes = 0  # wake words heard so far
-        self.last_wake_s = 0.0  # time.monotonic() of the last one
-        # wake words already acted on, or said while it listened (they interrupt nothing)
-        self.acknowledged = 0
+        self.wake = WakeLatch()  # the serve loop arms, takes and waits for it
         self.connection = 0  # counts the times the microphone was (re)opened
         self.connected = False
         self.stopping = threading.Event()
@@ -125,17 +123,6 @@ class LiveCapture:
                 self._cond.wait(min(left, POLL_S))
             return self.connected
 
-    def wait_for_wake(self, since: int, timeout_s: float) -> bool:
-        """Whether a wake word was heard after the ``since``-th one, waiting up to ``timeout_s``."""
-        deadline = time.monotonic() + timeout_s
-        with self._cond:
-            while self.wakes == since and not self.stopping.is_set():
-                left = deadline - time.monotonic()
-                if left <= 0 or not self.connected:
-                    break
-                self._cond.wait(min(left, POLL_S))
-            return self.wakes != since
-
     # --- the AudioSource seam ----------------------------------------------------------------
 
     def chunks(self) -> Iterator[AudioChunk]:
@@ -154,7 +141,7 @@ class LiveCapture:
 
     def discard_pending(self) -> int:
         """Drop audio captured so far (half duplex: never an answer from our own speech)."""
-        self.acknowledged = self.wakes  # listening now: a wake word said before is moot
+        self.wake.arm()  # listening now: a wake word said before is moot
         self._discarded_before = time.monotonic()
         dropped = 0
         while True:
@@ -209,10 +196,7 @@ class LiveCapture:
     def _on_chunk(self, chunk: AudioChunk) -> None:
         now = time.monotonic()
         if self._detector.process(chunk):
-            with self._cond:
-                self.wakes += 1
-                self.last_wake_s = now
-                self._cond.notify_all()
+            self.wake.heard(now)
             heard = getattr(self._detector, "last_heard", None) or self._detector.name
             _LOGGER.info("wake word heard (%s)", heard)
         try:

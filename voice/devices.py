@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import atexit
 import logging
+import os
 import queue
 import threading
 import time
@@ -17,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from voice.alsa_names import card_ids, hw_address, is_hw_name, portaudio_address
 from voice.audio import AudioChunk
 from voice.errors import AudioError
 
@@ -90,6 +92,8 @@ def find_device(spec: DeviceSpec, kind: Kind) -> DeviceInfo:
             if device.index == index:
                 return device
         raise AudioError(f"no {kind} device has index {index}; {LIST_HINT}")
+    if is_hw_name(spec):
+        return _card_device(spec, devices, kind)
     key = spec.strip().lower()
     exact = [d for d in devices if d.name.lower() == key]
     found = exact or [d for d in devices if key in d.name.lower()]
@@ -99,6 +103,17 @@ def find_device(spec: DeviceSpec, kind: Kind) -> DeviceInfo:
         names = ", ".join(f"{d.index}: {d.name}" for d in found)
         raise AudioError(f"{spec!r} matches several {kind} devices ({names}); pass {flag} INDEX")
     return found[0]
+
+
+def _card_device(spec: str, devices: list[DeviceInfo], kind: Kind) -> DeviceInfo:
+    """The device an ALSA card name (plughw:CARD=Device,DEV=0) stands for, found by number."""
+    address = hw_address(spec, card_ids())
+    if address is None:
+        raise AudioError(f"no sound card matches {spec!r}: is it plugged in? ({LIST_HINT})")
+    for device in devices:
+        if portaudio_address(device.name) == address:
+            return device
+    raise AudioError(f"the sound card {spec!r} has no {kind} device there; {LIST_HINT}")
 
 
 class DeviceSource:
@@ -253,7 +268,12 @@ def _abort_and_close(stream: Any) -> None:
 
 
 def portaudio() -> ModuleType:
-    """sounddevice, or an AudioError when PortAudio is not installed."""
+    """sounddevice, or an AudioError when PortAudio is not installed.
+
+    PortAudio opens a card's devices through ALSA's `plughw` (PA_ALSA_PLUGHW), which converts
+    rate, format and channels: a USB speaker that only plays stereo still plays our mono.
+    """
+    os.environ.setdefault("PA_ALSA_PLUGHW", "1")  # read once, when PortAudio initialises
     try:
         import sounddevice
     except OSError as err:

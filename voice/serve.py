@@ -73,7 +73,7 @@ class ServeSink:
         self._player: Player | None = None
         self._capture = capture
         self._chime = chime()
-        self.interrupted = False  # the last sentence was cut short by the wake word
+        self.woke_s: float | None = None  # the wake word that cut the last sentence short
         self.broken = False  # the speaker failed; playing again will look for it afresh
         self.first_sound_s = 0.0  # time.monotonic() when the last play started sounding
 
@@ -81,7 +81,8 @@ class ServeSink:
         """Play a sentence; SpeechInterrupted if the wake word cut it short.
 
         A wake word heard since the assistant last listened counts, also one said while the
-        sentence was being synthesized: then it does not start speaking at all.
+        sentence was being synthesized: then it does not start speaking at all. Its time is
+        kept in ``woke_s`` for the consultation it starts.
         """
         capture = self._capture
         started = False
@@ -89,9 +90,10 @@ class ServeSink:
         def check() -> None:
             nonlocal started
             capture.raise_if_stopping()
-            if capture.wakes != capture.acknowledged:
-                capture.acknowledged = capture.wakes
-                delay_ms = (time.monotonic() - capture.last_wake_s) * 1000
+            woke_s = capture.wake.take()
+            if woke_s is not None:
+                self.woke_s = woke_s
+                delay_ms = (time.monotonic() - woke_s) * 1000
                 if started:
                     _LOGGER.info("stopped speaking %.0f ms after the wake word", delay_ms)
                 else:
@@ -99,11 +101,10 @@ class ServeSink:
                 raise SpeechInterrupted()
             started = True
 
-        self.interrupted = False
+        self.woke_s = None
         try:
             self._play(chunk, check)
         except SpeechInterrupted:
-            self.interrupted = True
             self.answer()
             raise
 
@@ -189,13 +190,14 @@ class Server:
             while not self.capture.stopping.is_set():
                 if not self._devices_ready():
                     continue
-                since = self.capture.wakes
+                wake = self.capture.wake
+                wake.arm()  # only a wake word said from now on starts a consultation
                 _LOGGER.info("waiting for the wake word")
-                while not self.capture.wait_for_wake(since, 1.0):
+                while (woke_s := wake.wait(POLL_S)) is None:
                     if self.capture.stopping.is_set() or not self.capture.connected:
                         break
                 else:
-                    self._consult_until_done(grammars)
+                    self._consult_until_done(grammars, woke_s)
         finally:
             self.capture.close()
         _LOGGER.info("stopped after %d consultations", self.consultations)
@@ -217,17 +219,18 @@ class Server:
                 self.capture.stopping.wait(delay_s)
         return not self.capture.stopping.is_set()
 
-    def _consult_until_done(self, grammars: Grammars) -> None:
-        """One consultation, and another straight away if its advice was interrupted."""
-        woke_s = self.capture.last_wake_s
+    def _consult_until_done(self, grammars: Grammars, woke_s: float) -> None:
+        """One consultation, and another straight away if its last words were interrupted."""
         answer = True
-        while self._consult(grammars, woke_s, answer):
-            woke_s, answer = self.capture.last_wake_s, False  # the sink already answered
+        next_woke_s: float | None = woke_s
+        while next_woke_s is not None:
+            next_woke_s = self._consult(grammars, next_woke_s, answer)
+            answer = False  # the sink already answered the wake word that cut it short
 
-    def _consult(self, grammars: Grammars, woke_s: float, answer: bool) -> bool:
-        """Hold one consultation; True when the wake word cut its last words short."""
+    def _consult(self, grammars: Grammars, woke_s: float, answer: bool) -> float | None:
+        """Hold one consultation; when the wake word cut its last words short, its time."""
         self.consultations += 1
-        self.capture.acknowledged = self.capture.wakes  # the wake word that started this one
+        self.capture.wake.arm()  # a second wake word right after the first starts nothing
         session = SpokenConsultation(
             self.dialog,
             SilenceLimit(self.recognizer, self.settings.max_silent_turns),
@@ -248,22 +251,22 @@ class Server:
             return self._say_goodbye()
         except ShuttingDown:
             _LOGGER.info("stopping mid-consultation: nothing recorded")
-            return False
+            return None
         except AudioError as err:
             _LOGGER.warning("consultation abandoned, nothing recorded: %s", err)
-            return False
+            return None
         self._finished(result)
-        return self.sink.interrupted
+        return self.sink.woke_s
 
-    def _say_goodbye(self) -> bool:
-        """The polite end when nobody answers; True if the wake word cut it short."""
+    def _say_goodbye(self) -> float | None:
+        """The polite end when nobody answers; the wake word's time if it cut it short."""
         try:
             self.sink.play(self.synthesizer.synthesize(self.dialog.consultation.say.stopped))
         except SpeechInterrupted:
-            return True
+            return self.sink.woke_s
         except (ShuttingDown, AudioError) as err:
             _LOGGER.info("goodbye not spoken: %s", err or "stopping")
-        return False
+        return None
 
     def _finished(self, result: Result) -> None:
         _LOGGER.info("consultation over (%s)", result.ended)

@@ -9,6 +9,8 @@ fed a chunk at a time.
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -43,6 +45,50 @@ class WakeDetector(Protocol):
     def reset(self) -> None:
         """Forget the audio heard so far (after a detection, or a gap in the stream)."""
         ...
+
+
+class WakeLatch:
+    """The wake word between the thread that hears it and the loop that acts on it.
+
+    The capture thread calls ``heard``; everything else goes through ``arm`` (forget what was
+    heard so far: a consultation starts, or the assistant starts listening, so an earlier wake
+    word is moot), ``take`` (the one heard since, if any, now acted on: it cuts speech short)
+    and ``wait`` (block until one is heard, then take it). Only the latest counts.
+    """
+
+    def __init__(self) -> None:
+        """Nothing heard yet."""
+        self._cond = threading.Condition()
+        self._heard_s: float | None = None
+
+    def heard(self, at_s: float) -> None:
+        """A wake word ended at ``at_s`` (time.monotonic()); wakes a waiting ``wait``."""
+        with self._cond:
+            self._heard_s = at_s
+            self._cond.notify_all()
+
+    def arm(self) -> None:
+        """Forget any wake word heard so far: only one heard from now on counts."""
+        with self._cond:
+            self._heard_s = None
+
+    def take(self) -> float | None:
+        """When the wake word heard since the last ``arm`` or ``take`` ended; None if none was."""
+        with self._cond:
+            heard_s, self._heard_s = self._heard_s, None
+            return heard_s
+
+    def wait(self, timeout_s: float) -> float | None:
+        """Wait up to ``timeout_s`` for a wake word and take it; None if none came."""
+        deadline = time.monotonic() + timeout_s
+        with self._cond:
+            while self._heard_s is None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return None
+                self._cond.wait(left)
+            heard_s, self._heard_s = self._heard_s, None
+            return heard_s
 
 
 class MicroWakeWordDetector:

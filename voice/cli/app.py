@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from voice.cli import (
     chat,
+    check_audio,
     check_dialogs,
     demo,
     devices,
@@ -18,15 +18,26 @@ from voice.cli import (
     simulate,
     summaries,
 )
+from voice.cli.logs import DEBUG_HELP, add_logging_options, setup_logging
 from voice.cli.streams import guarded_stdout
 from voice.errors import ToeAssistantError, UsageError
 from voice.files import shown
 
 # Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
 # A command may also set `log_names`: its loggers that report at INFO unless --quiet.
-_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs, serve, summaries)
+_COMMANDS = (
+    listen,
+    chat,
+    simulate,
+    demo,
+    devices,
+    check_audio,
+    models,
+    check_dialogs,
+    serve,
+    summaries,
+)
 _PROG = "toe-assistant"
-LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # the journal adds the time and the unit
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,41 +57,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline voice assistant for a twitching pinky toe. "
         "General information, not a diagnosis.",
     )
-    parser.add_argument("--debug", action="store_true", help="show tracebacks and debug logs")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     add_logging_options(parser)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for command in _COMMANDS:
         command.register(subparsers)
     return parser
-
-
-def add_logging_options(parser: argparse.ArgumentParser, suppress: bool = False) -> None:
-    """--verbose and --quiet; ``suppress`` for a subcommand repeating the main options."""
-    default: Any = argparse.SUPPRESS if suppress else False
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(
-        "-v", "--verbose", action="store_true", default=default, help="log each step"
-    )
-    group.add_argument(
-        "-q", "--quiet", action="store_true", default=default, help="log only problems"
-    )
-
-
-def setup_logging(args: argparse.Namespace) -> None:
-    """Logging, set up once: levels from --debug / --verbose / --quiet, no timestamps.
-
-    Only --debug logs what the person said; INFO and above never hold an answer.
-    """
-    if args.debug:
-        level = logging.DEBUG
-    elif args.verbose:
-        level = logging.INFO
-    else:
-        level = logging.WARNING
-    logging.basicConfig(level=level, format=LOG_FORMAT)
-    if not args.quiet and level > logging.INFO:
-        for name in getattr(args, "log_names", ()):
-            logging.getLogger(name).setLevel(logging.INFO)
 
 
 def run(argv: list[str]) -> int:

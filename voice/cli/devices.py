@@ -5,7 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from voice.alsa_names import card_ids, stable_name
+
+if TYPE_CHECKING:
+    from voice.devices import DeviceInfo, Kind
 
 
 def register(subparsers: Any) -> None:
@@ -22,12 +27,21 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print input devices then output devices; `*` marks the defaults."""
-    from voice.devices import Kind, list_devices
+    from voice.devices import list_devices
 
     found = list_devices()
     if args.json:
         print(json.dumps([asdict(d) for d in found], indent=2))
         return 0
+    print_devices(found)
+    print("* = default. Choose with --input-device / --output-device INDEX or part of the name;")
+    print("a card's plughw:CARD=...,DEV=... name stays the same when devices come and go.")
+    return 0
+
+
+def print_devices(found: list[DeviceInfo]) -> None:
+    """Input devices then output devices, with their stable ALSA name where they have one."""
+    cards = card_ids()
     kinds: tuple[tuple[str, Kind], ...] = (("Input", "input"), ("Output", "output"))
     for title, kind in kinds:
         rows = [d for d in found if d.channels(kind) > 0]
@@ -35,9 +49,9 @@ def run(args: argparse.Namespace) -> int:
         if not rows:
             print("  (none)")
         for d in rows:
+            stable = stable_name(d.name, cards)
             print(
                 f"  {'*' if d.is_default(kind) else ' '} {d.index:>3}  {d.name}  "
                 f"({d.channels(kind)} ch, {d.default_rate_hz} Hz, {d.hostapi})"
+                + (f"  {stable}" if stable else "")
             )
-    print("* = default. Choose with --input-device / --output-device INDEX or part of the name.")
-    return 0

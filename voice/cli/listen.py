@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from voice.cli.spoken import add_voice_options, device, spoken_setup
+from voice.cli.spoken import add_device_options, add_voice_options, device, spoken_setup
 
 
 def register(subparsers: Any) -> None:
@@ -14,8 +14,7 @@ def register(subparsers: Any) -> None:
         "listen", help="one live consultation: microphone in, speaker out (the default)"
     )
     add_voice_options(listen)
-    listen.add_argument("--input-device", default=None, help="microphone index or name")
-    listen.add_argument("--output-device", default=None, help="speaker index or name")
+    add_device_options(listen)
     listen.set_defaults(func=run)
 
 

@@ -9,7 +9,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from voice.cli.spoken import add_voice_options, device, spoken_setup
+from voice.cli.logs import add_logging_options
+from voice.cli.options_file import add_options_file
+from voice.cli.spoken import add_device_options, add_voice_options, device, spoken_setup
 from voice.wake import DEFAULT_WAKE_WORD, WAKE_WORDS
 
 
@@ -23,8 +25,7 @@ def register(subparsers: Any) -> None:
         "speaks interrupts it. Nothing about the person is written unless --save-summaries.",
     )
     add_voice_options(serve)
-    serve.add_argument("--input-device", default=None, help="microphone index or name")
-    serve.add_argument("--output-device", default=None, help="speaker index or name")
+    add_device_options(serve)
     serve.add_argument(
         "--wake-word", default=DEFAULT_WAKE_WORD, choices=WAKE_WORDS, help="built-in wake word"
     )
@@ -41,9 +42,8 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="append one line per finished consultation to DIR/summaries.jsonl (mode 0600)",
     )
-    from voice.cli.app import add_logging_options  # the main parser's, also after `serve`
-
     add_logging_options(serve, suppress=True)
+    add_options_file(serve)  # what the service's unit starts it with (deploy/install)
     # Waiting, waking, device faults and the end of each consultation are logged by default.
     serve.set_defaults(func=run, log_names=("voice.serve", "voice.capture", "voice.cli.serve"))
 

@@ -20,6 +20,16 @@ from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
 from voice.understand import Understanding
 
 DENOISE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
+DEVICE_HELP = (
+    "{kind}: a card's stable name (plughw:CARD=Device,DEV=0, see check-audio), a word of its "
+    "name, or its index (indices move when USB devices come and go)"
+)
+
+
+def add_device_options(parser: argparse.ArgumentParser) -> None:
+    """--input-device and --output-device, for the commands that use a sound card."""
+    for option, kind in (("--input-device", "microphone"), ("--output-device", "speaker")):
+        parser.add_argument(option, default=None, help=DEVICE_HELP.format(kind=kind))
 
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
