@@ -14,9 +14,11 @@ from voice.cli import (
     devices,
     listen,
     models,
+    sentences,
     serve,
     simulate,
     summaries,
+    wyoming,
 )
 from voice.cli.streams import guarded_stdout
 from voice.errors import ToeAssistantError, UsageError
@@ -24,7 +26,19 @@ from voice.files import shown
 
 # Each module has register(subparsers), adding a parser whose `func(args) -> int` runs it.
 # A command may also set `log_names`: its loggers that report at INFO unless --quiet.
-_COMMANDS = (listen, chat, simulate, demo, devices, models, check_dialogs, serve, summaries)
+_COMMANDS = (
+    listen,
+    chat,
+    simulate,
+    demo,
+    devices,
+    models,
+    check_dialogs,
+    serve,
+    summaries,
+    wyoming,
+    sentences,
+)
 _PROG = "toe-assistant"
 LOG_FORMAT = "%(levelname)s %(name)s: %(message)s"  # the journal adds the time and the unit
 
