@@ -28,6 +28,9 @@ from voice.wyoming.settings import MAX_SWEEP_S, ServiceSettings, is_loopback
 
 _LOGGER = logging.getLogger(__name__)
 
+LINGER_S = 1.0
+LINGER_BYTES = 1 << 20
+READ_BYTES = 64 * 1024
 PROGRAM = "toe-assistant"
 DESCRIPTION = "A consultation about a twitching pinky toe: general information, not a diagnosis"
 
@@ -111,11 +114,12 @@ class Service:
         task = asyncio.current_task()
         if task is not None:
             self._tasks.add(task)
-        peer = writer.get_extra_info("peername")
+        peer = _peer(writer)
         try:
             if self._open >= self.settings.max_connections:
                 _LOGGER.warning("%s: turned away, %d connections open already", peer, self._open)
                 await _send(writer, Error("too many connections; try again", code="busy"))
+                await _linger(reader, writer)
                 return
             self._open += 1
             try:
@@ -124,6 +128,10 @@ class Service:
                 self._open -= 1
         except (ConnectionError, OSError) as err:
             _LOGGER.info("%s: connection lost: %s", peer, err)
+        except asyncio.CancelledError:
+            # The service is stopping. Ending here, not cancelled, keeps asyncio's stream
+            # callback from logging the cancellation as an error.
+            _LOGGER.debug("%s: closed as the service stops", peer)
         finally:
             if task is not None:
                 self._tasks.discard(task)
@@ -132,7 +140,7 @@ class Service:
                 await writer.wait_closed()
 
     async def _serve(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: object
+        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, peer: str
     ) -> None:
         limits, timeout_s = self.settings.limits, self.settings.read_timeout_s
         while True:
@@ -147,12 +155,13 @@ class Service:
             except EventError as err:
                 _LOGGER.warning("%s: %s; answered with an error and closed", peer, err)
                 await _send(writer, Error(str(err), code=err.code))
+                await _linger(reader, writer)
                 return
             if event is None:
                 return
             await self._answer(event, writer, peer)
 
-    async def _answer(self, event: Event, writer: asyncio.StreamWriter, peer: object) -> None:
+    async def _answer(self, event: Event, writer: asyncio.StreamWriter, peer: str) -> None:
         if Describe.is_type(event.type):
             await async_write_event(self._info, writer)
         elif Ping.is_type(event.type):
@@ -163,7 +172,7 @@ class Service:
             _LOGGER.warning("%s: unknown event type %r; answered with an error", peer, event.type)
             await _send(writer, Error(f"unknown event type {event.type!r}", code="unknown-event"))
 
-    async def _transcript(self, event: Event, writer: asyncio.StreamWriter, peer: object) -> None:
+    async def _transcript(self, event: Event, writer: asyncio.StreamWriter, peer: str) -> None:
         try:
             request = transcript_request(event)
         except EventError as err:
@@ -179,9 +188,10 @@ class Service:
         if not reply.handled:
             await _send(writer, NotHandled())
             return
-        await _send(writer, Handled(text=reply.text, context=reply.context()))
         if reply.result is not None and self.settings.summaries_dir is not None:
+            # Kept before the advice goes out: a service stopped right after still has it.
             await asyncio.to_thread(record, self.settings.summaries_dir, reply)
+        await _send(writer, Handled(text=reply.text, context=reply.context()))
 
 
 def transcript_request(event: Event) -> Request:
@@ -194,6 +204,26 @@ def transcript_request(event: Event) -> Request:
     if context is not None and not isinstance(context, dict):
         raise EventError("the transcript's context is not a JSON object")
     return Request(text, language, context)
+
+
+async def _linger(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+    """Close gently after a last answer: closing with unread input resets the connection,
+    and a reset can destroy that answer before the client reads it. So: no more from us,
+    then what the client still sends is read and dropped, within bounds, until it closes."""
+    writer.write_eof()
+    with contextlib.suppress(TimeoutError, ConnectionError, OSError):
+        async with asyncio.timeout(LINGER_S):
+            for _ in range(LINGER_BYTES // READ_BYTES):
+                if not await reader.read(READ_BYTES):
+                    return
+
+
+def _peer(writer: asyncio.StreamWriter) -> str:
+    """Who is connected, as host:port, for the log."""
+    name = writer.get_extra_info("peername")
+    if isinstance(name, tuple) and len(name) >= 2:
+        return f"{name[0]}:{name[1]}"
+    return str(name)
 
 
 async def _send(writer: asyncio.StreamWriter, message: Eventable) -> None:
