@@ -53,7 +53,7 @@ def test_export_loads_as_speech_to_phrase_loads_it(locale: str, tmp_path: Path) 
 def test_every_exported_phrase_is_understood_as_its_intent(locale: str) -> None:
     dialog = _dialog(locale)
     understanding, starts = Understanding(dialog.intents), StartPhrases(dialog)
-    wrong = []
+    wrong: list[tuple[object, ...]] = []
     for name, spec in custom_sentences(dialog)["intents"].items():
         phrases = spec["data"][0]["sentences"]
         for phrase in phrases[:: max(1, len(phrases) // 60)]:
