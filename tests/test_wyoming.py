@@ -135,6 +135,7 @@ def test_words_that_start_nothing_are_not_handled(text: str, language: str | Non
     async def scenario() -> tuple[str, int]:
         async with service() as running:
             answer = await say(running.port, text, "room", language)
+            assert answer.data == {"text": ""}  # with data: wyoming 1.5.4 asserts it has some
             return answer.type, running.active
 
     assert asyncio.run(scenario()) == ("not-handled", 0)

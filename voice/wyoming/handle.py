@@ -103,7 +103,11 @@ class Desk:
         """The reply to one turn."""
         key = conversation_key(request.context)
         if key is None:
-            _LOGGER.warning("a transcript without conversation_id, satellite_id or device_id")
+            _LOGGER.warning(
+                "a transcript without conversation_id, satellite_id or device_id: not handled "
+                "(Home Assistant's Wyoming agent drops them with wyoming before 1.7; use the "
+                "custom component, docs/home-assistant.md)"
+            )
             return NOT_HANDLED
         active = self.consultations.get(key)
         if active is not None:

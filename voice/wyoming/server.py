@@ -186,7 +186,9 @@ class Service:
             await _send(writer, Error("the turn failed", code="internal-error"))
             return
         if not reply.handled:
-            await _send(writer, NotHandled())
+            # An empty text, not no data: wyoming 1.5.4 (Home Assistant 2025.4's) cannot
+            # read a not-handled event without data.
+            await _send(writer, NotHandled(text=""))
             return
         if reply.result is not None and self.settings.summaries_dir is not None:
             # Kept before the advice goes out: a service stopped right after still has it.
