@@ -13,7 +13,7 @@ from voice.wyoming.protocol import Limits
 DEFAULT_URI = "tcp://127.0.0.1:10700"
 IDLE_TIMEOUT_S = 300.0  # Home Assistant keeps a satellite's conversation id for 5 minutes
 MAX_CONSULTATIONS = 100
-MAX_CONNECTIONS = 64
+MAX_CONNECTIONS = 256  # a turn a connection: a busy house of 100 rooms stays well under it
 READ_TIMEOUT_S = 30.0  # Home Assistant sends its transcript as soon as it connects
 MAX_SWEEP_S = 30.0  # idle consultations are dropped within this much after their timeout
 
