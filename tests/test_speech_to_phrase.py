@@ -16,6 +16,7 @@ import yaml
 from hassil import Intents, merge_dict
 
 from tests.chat_driver import _dialog, toe_assistant
+from voice.cli import main
 from voice.grammar.questions import Grammars
 from voice.intents import Understanding
 from voice.speech_to_phrase import FILE_NAME, custom_sentences, export, intent_name
@@ -85,7 +86,9 @@ def test_every_string_is_quoted_so_no_stays_a_word(tmp_path: Path) -> None:
     assert "no" in loaded["intents"][intent_name("answer_no")]["data"][0]["sentences"]
 
 
+@pytest.mark.slow
 def test_command_writes_one_file_per_locale(tmp_path: Path) -> None:
+    """The installed command, as a person runs it."""
     done = subprocess.run(
         [*toe_assistant(), "sentences", "--format", "speech-to-phrase", str(tmp_path),
          "--locale", "en", "--locale", "ko"],
@@ -94,24 +97,33 @@ def test_command_writes_one_file_per_locale(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == [str(tmp_path / x / FILE_NAME) for x in ("en", "ko")]
     assert "no model for 'ko'" in done.stderr  # Speech-to-Phrase has no Korean model yet
-    again = subprocess.run([*toe_assistant(), "sentences", str(tmp_path), "--locale", "en"],
-                           capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert again.returncode == 0 and (tmp_path / "en" / FILE_NAME).read_text().count("\n") > 1000
+
+
+def test_writing_again_replaces_the_file(tmp_path: Path, capfd: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "en").mkdir()
+    (tmp_path / "en" / FILE_NAME).write_text("old")
+    assert main(["sentences", str(tmp_path), "--locale", "en"]) == 0
+    assert capfd.readouterr().out.split() == [str(tmp_path / "en" / FILE_NAME)]
+    assert (tmp_path / "en" / FILE_NAME).read_text().count("\n") > 1000
 
 
 @pytest.mark.parametrize(
     ("args", "says"),
     [(["--format", "whisper"], "invalid choice"), (["--locale", "xx"], "unknown locale")],
 )
-def test_bad_use_is_one_line_and_exit_2(args: list[str], says: str, tmp_path: Path) -> None:
-    done = subprocess.run([*toe_assistant(), "sentences", str(tmp_path), *args],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2 and done.stderr.count("\n") == 1 and says in done.stderr
+def test_bad_use_is_one_line_and_exit_2(
+    args: list[str], says: str, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["sentences", str(tmp_path), *args])
+    err = capfd.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and says in err, err
 
 
-def test_a_folder_that_cannot_be_written_is_one_line(tmp_path: Path) -> None:
+def test_a_folder_that_cannot_be_written_is_one_line(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("")
-    done = subprocess.run([*toe_assistant(), "sentences", str(blocker), "--locale", "en"],
-                          capture_output=True, text=True, timeout=120)  # fmt: skip
-    assert done.returncode == 2 and done.stderr.count("\n") == 1, done.stderr
+    code = main(["sentences", str(blocker), "--locale", "en"])
+    err = capfd.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "cannot write" in err, err

@@ -1,4 +1,7 @@
-"""`toe-assistant wyoming` as a process: options, signals, no network but loopback, hardening."""
+"""`toe-assistant wyoming` as a process: options, signals, no network but loopback, hardening.
+
+Bad options run the command in process (fast); the rest start the real command (marked slow).
+"""
 
 from __future__ import annotations
 
@@ -16,16 +19,17 @@ import pytest
 
 from tests.chat_driver import converse, toe_assistant
 from tests.wyoming_driver import say, started, summaries, visit
+from voice.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 UNIT = ROOT / "deploy" / "toe-assistant-wyoming.service"
 SELF_CARE = {"*": "no", "duration": "two days", "readback": "yes"}
 
 
-def wyoming(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [*toe_assistant(), "wyoming", *args], capture_output=True, text=True, timeout=120
-    )
+def wyoming(capfd: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    """The command in this process (it fails before serving): exit code and stderr."""
+    code = main(["wyoming", *args])
+    return code, capfd.readouterr().err
 
 
 @pytest.mark.parametrize(
@@ -42,22 +46,25 @@ def wyoming(*args: str) -> subprocess.CompletedProcess[str]:
         (["--save-summaries", "/dev/null"], "not a folder"),
     ],
 )
-def test_bad_options_are_one_line_and_exit_2(args: list[str], says: str) -> None:
-    done = wyoming(*args)
-    assert done.returncode == 2, done.stderr
-    assert done.stderr.count("\n") == 1 and says in done.stderr, done.stderr
+def test_bad_options_are_one_line_and_exit_2(
+    args: list[str], says: str, capfd: pytest.CaptureFixture[str]
+) -> None:
+    code, err = wyoming(capfd, *args)
+    assert code == 2, err
+    assert err.count("\n") == 1 and says in err and err.startswith("toe-assistant: "), err
 
 
-def test_an_address_in_use_is_one_line_and_exit_2() -> None:
+def test_an_address_in_use_is_one_line_and_exit_2(capfd: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = wyoming("--uri", f"tcp://127.0.0.1:{port}")
-    assert done.returncode == 2
-    assert done.stderr.count("\n") == 1 and "cannot listen on 127.0.0.1" in done.stderr
+        code, err = wyoming(capfd, "--uri", f"tcp://127.0.0.1:{port}")
+    assert code == 2
+    assert err.count("\n") == 1 and "cannot listen on 127.0.0.1" in err, err
 
 
+@pytest.mark.slow
 def test_a_consultation_through_the_command_then_sigterm_exits_0(tmp_path: Path) -> None:
     with started("--save-summaries", str(tmp_path), "--locale", "en") as service:
         run = asyncio.run(visit(service.port, SELF_CARE))
@@ -73,6 +80,7 @@ def test_a_consultation_through_the_command_then_sigterm_exits_0(tmp_path: Path)
     assert "two days" not in service.text()
 
 
+@pytest.mark.slow
 def test_idle_timeout_option_ends_a_consultation() -> None:
     async def scenario(port: int) -> list[str]:
         first = await say(port, "toe check")
@@ -87,6 +95,7 @@ def test_idle_timeout_option_ends_a_consultation() -> None:
     )
 
 
+@pytest.mark.slow
 def test_listening_beyond_loopback_is_warned_about() -> None:
     with started("--uri", "tcp://0.0.0.0:0") as service:
         pass
@@ -101,6 +110,7 @@ def _can_unshare() -> bool:
     return done.returncode == 0 and shutil.which("ip") is not None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _can_unshare(), reason="needs unshare -n (root or user namespaces) and ip")
 def test_service_runs_on_loopback_only_in_a_network_namespace(tmp_path: Path) -> None:
     """In `unshare -n` (nothing but loopback) a whole consultation works, and the service
@@ -144,6 +154,7 @@ LAUNCHER = (  # refuse writable-executable memory, as MemoryDenyWriteExecute doe
 )
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not _mdwe_supported(), reason="the kernel has no PR_SET_MDWE (Linux < 6.3)")
 def test_service_runs_with_writable_executable_memory_refused() -> None:
     """The unit sets MemoryDenyWriteExecute=yes: with the same refusal, set by prctl and kept
