@@ -15,8 +15,13 @@ from hypothesis import strategies as st
 from wyoming.asr import Transcript
 from wyoming.info import Describe
 
+from tests.chat_driver import _dialog
 from tests.wyoming_driver import Running, exchange, raw, say, service
+from voice.wyoming.conversations import Conversations
+from voice.wyoming.handle import Desk, Reply, Request
 from voice.wyoming.protocol import MAX_DATA_BYTES, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES
+from voice.wyoming.server import Service
+from voice.wyoming.settings import ServiceSettings
 
 
 def header(**fields: object) -> bytes:
@@ -112,7 +117,7 @@ def test_silent_client_is_closed_after_the_read_timeout(caplog: pytest.LogCaptur
         return list(events)
 
     assert asyncio.run(scenario()) == []
-    assert "no event for 0 s; closed" in caplog.text
+    assert "no event for 0.3 s; closed" in caplog.text
 
 
 def test_connections_beyond_the_limit_are_turned_away(caplog: pytest.LogCaptureFixture) -> None:
@@ -178,3 +183,31 @@ def test_transcript_event_from_the_wyoming_package_round_trips() -> None:
         return answer.type
 
     assert asyncio.run(scenario()) == "handled"
+
+
+class FailingDesk(Desk):
+    """A desk whose every turn fails: the one honest fake here, for the loop boundary."""
+
+    def take(self, request: Request) -> Reply:
+        raise RuntimeError("a turn that fails")
+
+
+def test_a_failing_turn_is_an_error_event_and_the_service_goes_on(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    async def scenario() -> list[str]:
+        dialogs = {"en": _dialog("en")}
+        desk = FailingDesk(dialogs, Conversations(60, 10))
+        server = Service(desk, ServiceSettings(host="127.0.0.1", port=0))
+        bound: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(server.run(ready=bound.set_result))
+        port = int((await bound).rsplit(":", 1)[1])
+        answer = await say(port, "toe check")
+        info = await exchange(port, Describe().event())
+        server.stop()
+        await task
+        assert info is not None
+        return [f"{answer.type}:{answer.data.get('code')}", info.type]
+
+    assert asyncio.run(scenario()) == ["error:internal-error", "info"]
+    assert "the turn failed" in caplog.text and "RuntimeError: a turn that fails" in caplog.text

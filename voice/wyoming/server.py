@@ -147,7 +147,7 @@ class Service:
             try:
                 event = await asyncio.wait_for(read_event(reader, limits), timeout_s)
             except TimeoutError:
-                _LOGGER.info("%s: no event for %.0f s; closed", peer, timeout_s)
+                _LOGGER.info("%s: no event for %g s; closed", peer, timeout_s)
                 return
             except CutOff as err:
                 _LOGGER.warning("%s: %s; dropped", peer, err)
