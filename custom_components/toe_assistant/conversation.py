@@ -36,7 +36,6 @@ class ToeAssistantAgent(conversation.ConversationEntity, conversation.AbstractCo
         self._port: int = entry.data[CONF_PORT]
         self._languages: list[str] = list(entry.data.get(CONF_LANGUAGES, []))
         self._attr_unique_id = entry.entry_id
-        self._attr_device_info = None
 
     @property
     def supported_languages(self) -> list[str] | Literal["*"]:
