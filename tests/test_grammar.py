@@ -174,11 +174,14 @@ def test_real_intent_phrases_parse_back_to_the_same_intent(real: Intents, intent
     grammar = build_grammar(real, [intent], intent, "en")
     assert grammar.phrases
     wrong = []
+    # An intent that requires a context (start_consultation: {consultation: none}) is matched
+    # only where that context is given; every other intent as the dialog reads a heard clause.
+    context = {k: v for data in real.intents[intent].data for k, v in data.requires_context.items()}
     understanding = Understanding(real)
     for phrase in grammar.phrases[:: max(1, len(grammar.phrases) // 400)]:
-        meaning = understanding.parse(phrase)  # as the dialog reads a heard clause
-        if meaning is None or meaning.intent != intent:
-            wrong.append((phrase, meaning.intent if meaning else None))
+        meanings = understanding.read(phrase, context=context).meanings
+        if [m.intent for m in meanings] != [intent]:
+            wrong.append((phrase, [m.intent for m in meanings]))
     assert not wrong, wrong[:5]
 
 

@@ -87,6 +87,7 @@ COMMANDS = {
     "models list": (["models", "list", "--json"], ""),
     "models path": (["models", "path", "pocketsphinx-en-us"], ""),
     "summaries": (["summaries", "{tmp}"], ""),
+    "sentences": (["sentences", "{tmp}/custom_sentences", "--locale", "en"], ""),
 }  # fmt: skip
 
 

@@ -14,9 +14,11 @@ from voice.cli import (
     devices,
     listen,
     models,
+    sentences,
     serve,
     simulate,
     summaries,
+    wyoming,
 )
 from voice.cli.logs import DEBUG_HELP, add_logging_options, setup_logging
 from voice.cli.streams import guarded_stdout
@@ -36,6 +38,8 @@ _COMMANDS = (
     check_dialogs,
     serve,
     summaries,
+    wyoming,
+    sentences,
 )
 _PROG = "toe-assistant"
 

@@ -33,17 +33,23 @@ class Atom:
 def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
     """The pieces of ``text``: cut at punctuation and at joining words (which start no piece).
 
+    An answer's first word, and the last word of a piece, never join.
+
     ``joining(words)`` tells how many of the words at the start of ``words`` join clauses
     (0: none).
     """
     found: list[Atom] = []
-    for piece in _PUNCTUATION.split(_AND.sub(" and ", text)):
+    for number, piece in enumerate(_PUNCTUATION.split(_AND.sub(" and ", text))):
         words = tuple(words_of(piece).split())
         current: list[str] = []
         joint: tuple[str, ...] = ()
         i = 0
         while i < len(words):
             n = joining(words[i:])
+            # A joining word needs something to join: not the answer's first word, and not
+            # a piece's last ("now and then" is one clause; "요즘" is not "요" + "즘").
+            if n and (i + n >= len(words) or (number == 0 and i == 0)):
+                n = 0
             if n:
                 if current:
                     found.append(Atom(tuple(current), joint))
