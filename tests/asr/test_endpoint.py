@@ -83,10 +83,10 @@ def test_a_false_start_is_forgotten_and_the_wait_goes_on() -> None:
 
 @pytest.mark.parametrize(
     ("denoise", "room", "noisy"),
-    [(None, 5.0, False), (None, 1500.0, True), (True, 5.0, True), (False, 1500.0, False)],
+    [("auto", 5.0, False), ("auto", 1500.0, True), ("webrtc", 5.0, True), ("off", 1500.0, False)],
 )
 def test_noise_suppression_is_chosen_from_the_room_unless_set(
-    denoise: bool | None, room: float, noisy: bool
+    denoise: str, room: float, noisy: bool
 ) -> None:
     settings = RecognitionSettings(denoise=denoise)
     listening = Listening(FRAME_S, settings)

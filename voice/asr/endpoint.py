@@ -144,9 +144,9 @@ class Listening:
         return self.level_db() - self.floor_db() if self._all_levels else 0.0
 
     def noisy(self, settings: RecognitionSettings) -> bool:
-        """Whether to decode the noise-suppressed audio (settings.denoise None: by the SNR)."""
-        if settings.denoise is not None:
-            return bool(settings.denoise)
+        """Whether to decode the noise-suppressed audio (`--denoise auto`: by the SNR)."""
+        if settings.denoise != "auto":
+            return settings.denoise != "off"
         return self.snr_db() < DENOISE_BELOW_SNR_DB
 
     def audio(self, clean: bool = False) -> bytes:
