@@ -18,7 +18,7 @@ from voice.locale import resolve_locale
 from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
 
-DENOISE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
+DENOISE_CHOICES = ("auto", "on", "off", "webrtc", "deepfilter")  # on: webrtc, as before
 
 
 def add_voice_options(parser: argparse.ArgumentParser) -> None:
@@ -36,8 +36,9 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
         const="on",
         default="auto",
         choices=DENOISE_CHOICES,
-        help="webrtc noise suppression before recognition: auto (per turn, when the room is "
-        "noisy; the default), on (--denoise alone) or off",
+        help="noise suppression before recognition: auto (the default: DeepFilterNet3 where "
+        "installed and the device can afford it, else webrtc, used in a turn when the room is "
+        "noisy), webrtc (also --denoise alone, or on), deepfilter, or off",
     )
 
 
@@ -47,7 +48,7 @@ def recognition_settings(args: argparse.Namespace) -> RecognitionSettings:
         engine=args.engine,
         model_path=args.model,
         models_dir=args.models_dir,
-        denoise=DENOISE_CHOICES[args.denoise],
+        denoise=args.denoise,
         debug=args.debug,
     )
 
