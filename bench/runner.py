@@ -108,12 +108,17 @@ class System:
         """Recognize one turn, understand it, and time the reply's first sample."""
         conversation = self.conversation_at(question)
         stream = Stream(samples)
+        use = getattr(self.recognizer, "use", None)  # the whisper engine's record
+        asked, whisper_s = (use.asked, use.seconds) if use is not None else (0, 0.0)
+        cpu_s = time.process_time()
         transcript = self.recognizer.transcribe(iter(stream), self.grammar(question))
         done_s = time.perf_counter()
+        cpu_s = time.process_time() - cpu_s
         out: dict[str, Any] = {
             "taken_s": stream.taken * CHUNK_S,
             "audio_s": len(samples) / RATE_HZ,
             "compute_s": done_s - stream.last_pull_s,
+            "cpu_s": cpu_s,  # every thread of the process, the whole turn
             "text": None,
             "confidence": None,
             "in_grammar": None,
@@ -127,9 +132,14 @@ class System:
             )
             if transcript.in_grammar or self.mode == "open":
                 text = transcript.text
-        evidence = getattr(self.recognizer, "last_evidence", None)
-        if evidence is not None and transcript is not None:
-            out["evidence"] = evidence.features()
+        if use is not None:
+            out.update(whisper=use.asked > asked, whisper_s=use.seconds - whisper_s)
+        if transcript is not None and getattr(transcript, "evidence", None):
+            out["evidence"] = dict(transcript.evidence)
+        else:  # older trees kept the last turn's evidence on the recognizer
+            evidence = getattr(self.recognizer, "last_evidence", None)
+            if evidence is not None and transcript is not None:
+                out["evidence"] = evidence.features()
         meaning = self.understanding.parse(text) if text else None
         if meaning is not None:
             out.update(intent=meaning.intent, answer=meaning.answer, sign=meaning.sign)
