@@ -7,6 +7,7 @@ import pytest
 
 from voice.asr import RecognitionSettings
 from voice.asr.endpoint import (
+    LOOKBACK_S,
     PARTIAL_SILENCE_S,
     SETTLED_SILENCE_S,
     TAIL_KEPT_S,
@@ -95,3 +96,26 @@ def test_noise_suppression_is_chosen_from_the_room_unless_set(
     assert listening.noisy(settings) is noisy
     clean = listening.audio(clean=True)
     assert len(clean) == len(listening.audio()) and clean != listening.audio()
+
+
+@pytest.mark.parametrize("quiet_before_s", [0.0, 0.09, 0.21])
+def test_an_answer_from_the_first_frame_is_found_where_it_started(quiet_before_s: float) -> None:
+    """The person answered at once: the floor is learnt on the answer itself, then on the
+    quiet after it, and the onset is placed back at the answer's start."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 5.0, quiet_before_s, voiced=False)
+    feed(listening, 3000.0, 0.45, voiced=True)
+    feed(listening, 5.0, 0.6, voiced=False)
+    assert listening.started
+    speech = round(0.45 / FRAME_S)
+    assert listening.voiced_frames == speech  # every frame of the answer is in the turn
+    assert listening.silent_s == pytest.approx(0.6, abs=0.01)  # and the pause after it
+    assert len(listening.audio()) // (2 * FRAME) >= speech
+
+
+def test_a_long_wait_is_not_searched_for_an_old_onset() -> None:
+    """Only the last LOOKBACK_S is kept while waiting: the wait costs no more as it grows."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 5.0, 5.0, voiced=False)
+    assert not listening.started and len(listening._waiting) <= round(LOOKBACK_S / FRAME_S)
+    assert listening.waited_s == pytest.approx(5.0, abs=0.01)
