@@ -19,6 +19,7 @@ from voice.asr.whisper import FreeDecoding, words
 NEAREST = 4  # grammar phrases kept per free decoding
 MARGIN_CAP = 20.0  # log-probability margin past which more says nothing new
 FLOOR_LOGPROB = -40.0
+ELSE_MARGIN = 4.0  # something else must be this far ahead (log-probability) to win outright
 
 Meaning = Callable[[str], Hashable | None]  # text -> what it means to the dialog (None: nothing)
 
@@ -70,48 +71,57 @@ def weigh(
     phrases: frozenset[str],
     hint: str | None,
 ) -> Weighed:
-    """The best meaning, its words and the evidence, from the scored candidates."""
+    """The best meaning, its words and the evidence, from the scored candidates.
+
+    The margin is the best meaning's log-probability over the strongest alternative, another
+    meaning or something else (negative when the alternative is stronger). Something else
+    wins outright only when it is ahead by more than ELSE_MARGIN: the free decoding is the
+    model's own best guess, so it is often a little ahead of a grammar phrase that says the
+    same thing in other words ("I'm out two weeks." for "about two weeks")."""
     by_meaning: dict[Hashable | None, list[tuple[float, str]]] = {}
-    free_text = " ".join(words(free.text))
     for text, score in zip(texts, scores, strict=True):
-        sense = meaning(text)
-        by_meaning.setdefault(sense, []).append((max(FLOOR_LOGPROB, score), text))
+        by_meaning.setdefault(meaning(text), []).append((max(FLOOR_LOGPROB, score), text))
     totals = {sense: _logsumexp([s for s, _ in found]) for sense, found in by_meaning.items()}
+    elsewhere = totals.pop(None, FLOOR_LOGPROB)
+    if not totals:
+        return Weighed(
+            "", None, _features(FLOOR_LOGPROB, -MARGIN_CAP, elsewhere, free, False, False)
+        )
     ranked = sorted(totals.items(), key=lambda item: -item[1])
     best, best_score = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else FLOOR_LOGPROB
-    if best is None:
-        return Weighed(
-            "", None, _features(best_score, best_score - runner_up, free, False, False, True)
-        )
+    runner_up = max(ranked[1][1] if len(ranked) > 1 else FLOOR_LOGPROB, elsewhere)
+    free_text = " ".join(words(free.text))
+    features = _features(
+        best_score,
+        best_score - runner_up,
+        elsewhere,
+        free,
+        bool(free_text) and meaning(free_text) == best,
+        hint is not None and meaning(hint) == best,
+    )
+    if elsewhere - best_score > ELSE_MARGIN:
+        return Weighed("", None, features)
     # The words handed on: a grammar phrase of the best meaning if one was scored (the spoken
     # grammar holds what the dialog understands), else the free decoding's words.
     in_grammar = [(s, t) for s, t in by_meaning[best] if t in phrases]
-    text = max(in_grammar or by_meaning[best])[1]
-    free_agrees = meaning(free_text) == best if free_text else False
-    hint_agrees = hint is not None and meaning(hint) == best
-    return Weighed(
-        text,
-        best,
-        _features(best_score, best_score - runner_up, free, free_agrees, hint_agrees, False),
-    )
+    return Weighed(max(in_grammar or by_meaning[best])[1], best, features)
 
 
 def _features(
     score: float,
     margin: float,
+    elsewhere: float,
     free: FreeDecoding,
     free_agrees: bool,
     hint_agrees: bool,
-    other: bool,
 ) -> dict[str, float]:
     return {
         "logprob": max(FLOOR_LOGPROB, score),
         "margin": max(-MARGIN_CAP, min(MARGIN_CAP, margin)),
+        "else_ahead": max(-MARGIN_CAP, min(MARGIN_CAP, elsewhere - score)),
         "free_agrees": float(free_agrees),
         "grammar_agrees": float(hint_agrees),
         "no_speech": free.no_speech,
-        "something_else": float(other),
         "runaway": float(free.runaway),
     }
 

@@ -121,7 +121,7 @@ class WhisperModel:
             encoded,
             [self._start],
             beam_size=1,
-            max_length=max_tokens,
+            max_length=2 * max_tokens,  # CTranslate2 4.x stops Whisper at half of max_length
             return_scores=True,
             return_no_speech_prob=True,
         )[0]
@@ -132,7 +132,7 @@ class WhisperModel:
             text=collapsed,
             logprob=float(result.scores[0]) if result.scores else -10.0,
             no_speech=float(result.no_speech_prob),
-            runaway=repeated or len(ids) >= max_tokens - 1,
+            runaway=repeated or len(ids) >= max_tokens,
         )
 
     def score(self, encoded: Any, texts: list[str]) -> list[float]:
