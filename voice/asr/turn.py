@@ -23,10 +23,12 @@ from voice.asr.vad import Vad
 from voice.audio import AudioChunk
 from voice.denoise import Suppressor
 from voice.errors import AudioError
+from voice.grammar.endings import SETTLED
 
 _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
+RECHECK_S = 0.45  # while the answer seems to go on, look at its words this often
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ def listen(
     # A fresh suppressor per turn (it adapts to the room), fed from the turn's start.
     denoiser = suppressor()
     decoding = start()
+    settling: tuple[tuple[str, ...], float] = ((), 0.0)  # words at the last look, and when
     buffer = b""
     for chunk in audio:
         if chunk.rate_hz != RATE_HZ:
@@ -80,10 +83,22 @@ def listen(
             decoding.feed(frame, clean)
         if listening.timed_out:
             return None
-        if not listening.started or not (listening.silent_s >= CHECK_S or listening.too_long):
+        if not listening.started:
             continue
-        needed = silence_needed(decoding.heard(listening).ending, settings)
-        if not (listening.too_long or listening.silent_s >= needed):
+        if listening.silent_s >= CHECK_S or listening.too_long:
+            needed = silence_needed(decoding.heard(listening).ending, settings)
+            if not (listening.too_long or listening.silent_s >= needed):
+                continue
+        elif listening.speech_s - settling[1] >= RECHECK_S:
+            # Other voices (babble) can keep the room "in speech" after the answer: when the
+            # words heard have settled into a whole answer and stayed the same since the last
+            # look, the answer is over.
+            heard = decoding.heard(listening)
+            words, settling = settling[0], (heard.words, listening.speech_s)
+            if not (heard.ending == SETTLED and heard.words and heard.words == words):
+                continue
+            _LOGGER.debug("the words settled while the room went on: %s", " ".join(words))
+        else:
             continue
         transcript = decoding.finish(listening)
         if transcript is not None or listening.too_long:
@@ -91,6 +106,7 @@ def listen(
         _LOGGER.debug("no words in what set off the onset: listening on")
         listening.restart()
         decoding = start()
+        settling = ((), 0.0)
     if not listening.started:
         return None
     return decoding.finish(listening)
