@@ -29,6 +29,7 @@ _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
 RECHECK_S = 0.45  # while the answer seems to go on, look at its words this often
+SETTLE_AFTER_S = 1.5  # but only once the turn is this long: a short pause ends most answers
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def listen(
             needed = silence_needed(decoding.heard(listening).ending, settings)
             if not (listening.too_long or listening.silent_s >= needed):
                 continue
-        elif listening.speech_s - settling[1] >= RECHECK_S:
+        elif listening.speech_s >= SETTLE_AFTER_S and listening.speech_s - settling[1] >= RECHECK_S:
             # Other voices (babble) can keep the room "in speech" after the answer: when the
             # words heard have settled into a whole answer and stayed the same since the last
             # look, the answer is over.
