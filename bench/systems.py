@@ -3,8 +3,8 @@
 `before` is the project as it was before issue 16 (BASELINE_REF, checked out from git); `toe`
 is this checkout on a Pi Zero 2 W class device (512 MB: pocketsphinx and webrtc); `toe pi4` the
 same checkout on a Pi 4 class device (4 GB: `--engine auto` takes the whisper engine, Whisper
-asked when pocketsphinx is doubtful, and `--denoise auto` DeepFilterNet3); `whisper always`
-asks Whisper on every turn; `toe deepfilter` is pocketsphinx with DeepFilterNet3. The peers
+asked when pocketsphinx is doubtful); `whisper always` asks Whisper on every turn; `toe
+deepfilter` is pocketsphinx with DeepFilterNet3 (`--denoise deepfilter`). The peers
 use this checkout's dialogs with other ways of listening.
 """
 

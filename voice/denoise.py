@@ -3,9 +3,12 @@
 
 The turn loop (voice/asr/turn.py) cleans every frame with the turn's suppressor; the
 endpointer decides per turn, by how far the answer stands above the room, whether the raw or
-the cleaned audio is decoded (voice/asr/endpoint.py). Which suppressor a turn gets is chosen
-here: `auto` takes DeepFilterNet3 where it is installed and the device can afford it
-(DEEPFILTER_MIN_MEMORY_MB, read as for `--engine auto`), else webrtc.
+the cleaned audio is decoded (voice/asr/endpoint.py). `auto` and `webrtc` take webrtc;
+DeepFilterNet3 only when asked for (`deepfilter`). Measured on the bench's test set with
+pocketsphinx (bench/results/): it heard more answers right in white noise (12% against 7%) but
+fewer in a reverberant room (32% against 43%) and no more in babble, at 1.65 times the CPU per
+turn; and its network state carries from turn to turn (rebuilding it costs 0.27 s), so the same
+audio is not always heard the same. The Whisper engine hears the raw answer either way.
 """
 
 from __future__ import annotations
@@ -31,8 +34,8 @@ LEGACY = {"on": "webrtc", True: "webrtc", False: "off", None: "auto"}  # older s
 DEEPFILTER_RATE_HZ = 48_000  # DeepFilterNet3 works on 48 kHz audio
 DEEPFILTER_ATTENUATION_DB = 100.0  # no limit on how much noise it removes
 RESET_S = 0.3  # silence run through the network at the start of a turn, to settle its state
-# DeepFilterNet3 costs about a tenth of real time on one x86 core (bench/); a Pi Zero 2 W
-# (512 MB) cannot spare that beside the recognizer, a Pi 4 or 5 can.
+# DeepFilterNet3 costs about a tenth of real time on one x86 core and 40 times that under
+# arm64 emulation (bench/asr_cost.py); a Pi Zero 2 W (512 MB) cannot spare that.
 DEEPFILTER_MIN_MEMORY_MB = 1_500
 
 
@@ -65,13 +68,17 @@ def denoiser_name(value: object) -> str:
 
 class Suppressors:
     """Makes each turn's suppressor as the setting asks; DeepFilterNet3's model is loaded once
-    (it takes about 0.4 s) and reset at the start of every turn."""
+    (it takes about 0.3 s) and settled on silence at the start of every turn."""
 
     def __init__(self, setting: object, total_memory_mb: int | None = None) -> None:
         name = denoiser_name(setting)
-        if name == "auto":
-            name = "deepfilter" if deepfilter_affordable(total_memory_mb) else "webrtc"
-        self.name = name
+        if name == "deepfilter" and not deepfilter_affordable(total_memory_mb):
+            _LOGGER.warning(
+                "DeepFilterNet3 costs about a tenth of a core and %d MB or more of memory is "
+                "advised; this device reports less",
+                DEEPFILTER_MIN_MEMORY_MB,
+            )
+        self.name = "webrtc" if name == "auto" else name
         self._deepfilter: DeepFilter | None = None
 
     def new(self) -> Suppressor:

@@ -15,7 +15,12 @@ from voice.asr import (
 from voice.asr.mel import N_MELS, RATE_HZ, log_mel, mel_filters
 from voice.asr.posterior import candidates, nearest, weigh
 from voice.asr.whisper import FreeDecoding, collapse_repeats, words, written_form
-from voice.denoise import DEEPFILTER_MIN_MEMORY_MB, Suppressors, deepfilter_installed
+from voice.denoise import (
+    DEEPFILTER_MIN_MEMORY_MB,
+    Suppressors,
+    deepfilter_affordable,
+    deepfilter_installed,
+)
 from voice.device import total_memory
 from voice.errors import UsageError
 
@@ -38,13 +43,14 @@ def test_an_explicit_engine_is_taken_whatever_the_memory() -> None:
     assert resolve_engine(settings, "en").engine == "pocketsphinx"
 
 
-def test_noise_suppression_follows_the_device() -> None:
+def test_auto_noise_suppression_is_webrtc_and_deepfilter_is_asked_for() -> None:
     assert Suppressors("auto", PI_ZERO_MB).name == "webrtc"
-    expected = "deepfilter" if deepfilter_installed() else "webrtc"
-    assert PI4_MB >= DEEPFILTER_MIN_MEMORY_MB
-    assert Suppressors("auto", PI4_MB).name == expected
+    assert Suppressors("auto", PI4_MB).name == "webrtc"  # DeepFilterNet3 lost in reverb (bench)
     assert Suppressors("off", PI4_MB).name == "off"
-    assert Suppressors("webrtc", PI4_MB).name == "webrtc"
+    assert Suppressors("deepfilter", PI4_MB).name == "deepfilter"
+    assert PI4_MB >= DEEPFILTER_MIN_MEMORY_MB > PI_ZERO_MB
+    assert deepfilter_affordable(PI4_MB) == deepfilter_installed()
+    assert not deepfilter_affordable(PI_ZERO_MB)
 
 
 @pytest.mark.parametrize(("old", "name"), [(None, "auto"), (True, "webrtc"), (False, "off")])

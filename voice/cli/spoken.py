@@ -36,9 +36,9 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
         const="on",
         default="auto",
         choices=DENOISE_CHOICES,
-        help="noise suppression before recognition: auto (the default: DeepFilterNet3 where "
-        "installed and the device can afford it, else webrtc, used in a turn when the room is "
-        "noisy), webrtc (also --denoise alone, or on), deepfilter, or off",
+        help="noise suppression before recognition: auto (the default: webrtc, used in a turn "
+        "when the room is noisy), webrtc (every turn; also --denoise alone, or on), "
+        "deepfilter (DeepFilterNet3, every turn; the whisper extra), or off",
     )
 
 
