@@ -30,7 +30,7 @@ FLOOR_PERCENTILE = 20  # the noise floor: this percentile of the turn's frame le
 FLOOR_MIN_FRAMES = 10  # frames heard before the floor is trusted
 LOUD_PERCENTILE = 80  # the answer's level: this percentile of its frame levels
 PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
-LOOKBACK_S = 2.0  # how far back an onset is looked for, while the floor is still being learnt
+LOOKBACK_S = 3.0  # how far back an onset is looked for, while the floor is still being learnt
 START_WINDOW_FRAMES = 5
 START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
 TAIL_KEPT_S = 0.4  # pause decoded after the last speech frame: more is only noise to explain
@@ -61,7 +61,7 @@ class Listening:
     The onset is found looking back: until the turn has started, every frame of the last
     LOOKBACK_S is kept with its voice activity and level, and judged again against the noise
     floor as it is known now. An answer that starts with the very first block (the person
-    answered at once) is loud against a floor measured on itself; once its own pauses and the
+    answered at once) is not above a floor measured on itself; once its own pauses and the
     quiet after it bring the floor down, its start is found where it was, not lost.
     """
 
@@ -76,7 +76,6 @@ class Listening:
     voiced_frames: int = 0  # frames heard as speech since the onset
     _levels: list[float] = field(default_factory=list)  # of speech frames since the onset
     _all_levels: list[float] = field(default_factory=list)  # of every frame
-    _room_levels: list[float] = field(default_factory=list)  # of frames not in the answer
     _waiting: deque[tuple[bytes, bytes, bool, float]] = field(default_factory=deque)
 
     def push(self, frame: bytes, voiced: bool, clean: bytes = b"") -> None:
@@ -87,7 +86,6 @@ class Listening:
         if self.started:
             self._take(frame, clean, voiced, level)
             return
-        self._room_levels.append(level)  # until the onset, everything counts as the room
         self._waiting.append((frame, clean, voiced, level))
         while len(self._waiting) > round(LOOKBACK_S / self.frame_s):
             self._waiting.popleft()
@@ -99,17 +97,19 @@ class Listening:
         self._waiting.clear()
         self.waited_s = max(0.0, self.waited_s - (len(waiting) - onset - 1) * self.frame_s)
         self.started = True
-        keep = max(0, onset - round(PRE_ROLL_S / self.frame_s))
-        self.frames = [f for f, _, _, _ in waiting[keep:onset]]
-        self.clean_frames = [c for _, c, _, _ in waiting[keep:onset]]
-        self.last_voiced = len(self.frames)
-        # The answer so far, judged against the floor that found it; from here on the floor
-        # is learnt from the room only (what came before the answer and its pauses), so a
-        # long answer does not raise its own floor.
+        # The turn as it would have started had the floor been known: the pre-roll up to the
+        # frame that made the onset, then the frames since, judged as if they had been followed.
+        start = max(0, onset + 1 - max(START_WINDOW_FRAMES, round(PRE_ROLL_S / self.frame_s)))
         floor = self.floor_db()
-        del self._room_levels[len(self._room_levels) - (len(waiting) - onset) :]
-        for item in waiting[onset:]:
-            self._take(*item, floor_db=floor)
+        self.frames = [f for f, _, _, _ in waiting[start : onset + 1]]
+        self.clean_frames = [c for _, c, _, _ in waiting[start : onset + 1]]
+        self._levels = [
+            lv for _, _, v, lv in waiting[start : onset + 1] if self._speech(v, lv, floor)
+        ]
+        self.voiced_frames = len(self._levels)
+        self.last_voiced = len(self.frames)
+        for item in waiting[onset + 1 :]:
+            self._take(*item)
 
     def _speech(self, voiced: bool, level: float, floor_db: float | None = None) -> bool:
         """Speech by the VAD and standing out from the room's floor as it is known now."""
@@ -117,32 +117,27 @@ class Listening:
         return voiced and level >= floor + ABOVE_FLOOR_DB
 
     def _onset(self) -> int | None:
-        """Where the answer starts among the waiting frames: the first of START_WINDOW_FRAMES
-        holding START_SPEECH_FRAMES speech frames (None: not yet)."""
+        """The waiting frame at which START_SPEECH_FRAMES of the last START_WINDOW_FRAMES are
+        speech, judged against the floor as known now (None: not yet)."""
         if len(self._all_levels) < FLOOR_MIN_FRAMES:
             return None  # the room's level is not known yet; the frames wait
         floor = self.floor_db()
         flags = [self._speech(v, lv, floor) for _, _, v, lv in self._waiting]
-        for start in range(len(flags)):
-            window = flags[start : start + START_WINDOW_FRAMES]
-            if sum(window) >= START_SPEECH_FRAMES:
-                return start + window.index(True)
+        for end in range(len(flags)):
+            if sum(flags[max(0, end + 1 - START_WINDOW_FRAMES) : end + 1]) >= START_SPEECH_FRAMES:
+                return end
         return None
 
-    def _take(
-        self, frame: bytes, clean: bytes, voiced: bool, level: float, floor_db: float | None = None
-    ) -> None:
+    def _take(self, frame: bytes, clean: bytes, voiced: bool, level: float) -> None:
         """One frame of a started turn: speech (near the answer's level) or pause."""
         self.frames.append(frame)
         self.clean_frames.append(clean)
-        speech = self._speech(voiced, level, floor_db)
-        if speech and (not self._levels or level >= self.level_db() - QUIETER_DB):
+        if self._speech(voiced, level) and level >= self.level_db() - QUIETER_DB:
             self._levels.append(level)
             self.voiced_frames += 1
             self.last_voiced = len(self.frames)
             self.silent_s = 0.0
         else:
-            self._room_levels.append(level)
             self.silent_s += self.frame_s
 
     def restart(self) -> None:
@@ -151,7 +146,6 @@ class Listening:
         frames, clean = self.frames[-keep:], self.clean_frames[-keep:]
         levels = self._all_levels[-len(frames) :] if frames else []
         self._waiting = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
-        self._room_levels += self._levels  # what set the onset off was the room after all
         self.started = False
         self.waited_s += self.speech_s
         self.frames, self.clean_frames, self._levels = [], [], []
@@ -159,9 +153,8 @@ class Listening:
         self.voiced_frames = self.last_voiced = 0
 
     def floor_db(self) -> float:
-        """The room's noise floor in this turn so far (from frames that were not the answer)."""
-        levels = self._room_levels or self._all_levels
-        return float(np.percentile(levels, FLOOR_PERCENTILE)) if levels else 0.0
+        """The room's noise floor in this turn so far."""
+        return float(np.percentile(self._all_levels, FLOOR_PERCENTILE)) if self._all_levels else 0.0
 
     def level_db(self) -> float:
         """The answer's loud level so far."""
