@@ -63,8 +63,9 @@ def systems(locale: str, names: list[str]) -> list[System]:
     unknown = [n for n in names if n not in known]
     if unknown:
         raise SystemExit(f"unknown systems {unknown}; choose from {', '.join(known)}")
-    # Whisper's tiny.en is English only: in Korean the whisper engine has nothing to run.
-    return [known[n] for n in names if not (locale != "en" and known[n].engine == "whisper")]
+    # Whisper's tiny.en is English only: in Korean these would only repeat `toe`.
+    english_only = ("toe pi4", "whisper always", "toe deepfilter")
+    return [known[n] for n in names if locale == "en" or n not in english_only]
 
 
 DEFAULT_SYSTEMS = ("before", "toe", "toe pi4", "whisper always", "single grammar", "open+hassil")
