@@ -21,8 +21,9 @@ STEPS = 4000
 RATE = 0.2
 
 
-def fit(report: dict[str, Any]) -> dict[str, Any]:
-    """The fitted model and its separation on the data it was fitted on."""
+def fit(report: dict[str, Any], caught: float = TARGET_CAUGHT) -> dict[str, Any]:
+    """The fitted model and its separation on the data it was fitted on; a feature that never
+    varies (e.g. `whisper`, always 1 where Whisper was asked) gets no weight."""
     clips = {c["id"]: c for c in report["clips"]}
     rows: list[dict[str, float]] = []
     right: list[float] = []
@@ -37,7 +38,10 @@ def fit(report: dict[str, Any]) -> dict[str, Any]:
     if not rows:
         raise SystemExit("no understood decodes with evidence to fit on")
     names = sorted(rows[0])
-    x = np.array([[row[n] for n in names] for row in rows])
+    x = np.array([[row.get(n, 0.0) for n in names] for row in rows])
+    varies = x.std(axis=0) > 0
+    names = [n for n, keep in zip(names, varies, strict=True) if keep]
+    x = x[:, varies]
     y = np.array(right)
     mean, scale = x.mean(axis=0), x.std(axis=0) + 1e-9
     xs = (x - mean) / scale
@@ -50,7 +54,7 @@ def fit(report: dict[str, Any]) -> dict[str, Any]:
     bias = b - float(np.sum(w * mean / scale))
     p = 1 / (1 + np.exp(-(x @ weights + bias)))
     wrong, good = p[y == 0], p[y == 1]
-    threshold = float(np.quantile(wrong, TARGET_CAUGHT)) if len(wrong) else 0.5
+    threshold = float(np.quantile(wrong, caught)) if len(wrong) else 0.5
     return {
         "weights": {n: round(float(v), 4) for n, v in zip(names, weights, strict=True)},
         "bias": round(bias, 4),
@@ -62,17 +66,20 @@ def fit(report: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> int:
-    """`python -m bench.fit RUN_DIR [SYSTEM]`: fit on a run's saved decodes."""
+    """`python -m bench.fit RUN_DIR [SYSTEM [CAUGHT]]`: fit on a run's saved decodes (SYSTEM
+    as its file is named, e.g. en-whisper_always; CAUGHT the share of wrong meanings the
+    threshold must catch, 0.9 by default)."""
     import json
     import sys
     from pathlib import Path
 
     run_dir = Path(sys.argv[1])
     system = sys.argv[2] if len(sys.argv) > 2 else "en-toe"
+    caught = float(sys.argv[3]) if len(sys.argv) > 3 else TARGET_CAUGHT
     manifest = json.loads((run_dir / "manifest.json").read_text())
     lines = (run_dir / f"{system}.jsonl").read_text(encoding="utf-8").splitlines()
     report = {"clips": manifest["clips"], "systems": [{"results": [json.loads(x) for x in lines]}]}
-    print(json.dumps(fit(report), indent=1))
+    print(json.dumps(fit(report, caught), indent=1))
     return 0
 
 

@@ -52,6 +52,12 @@ def summarize(report: dict[str, Any]) -> dict[str, Any]:
                 if which == "test" and condition != "all noisy"
             },
             "errors": _errors(groups),
+            "cost": _cost([r for _, r in _all(groups)]),
+            "cost_by_condition": {
+                condition: _cost([r for _, r in items])
+                for (which, condition), items in groups.items()
+                if which == "test" and condition != "all noisy"
+            },
             "consultations": _consultations(consultations),
         }
     return out
@@ -124,6 +130,25 @@ def _latency(results: list[dict]) -> dict[str, float | None]:
         "endpoint_p50_s": float(np.percentile(endpoint, 50)),
         "compute_p50_s": float(np.percentile(compute, 50)),
         "reply_p50_s": float(np.percentile(reply, 50)),
+    }
+
+
+def _cost(results: list[dict]) -> dict[str, float | None]:
+    """CPU seconds per turn (every thread), and how often Whisper was asked at what cost."""
+    cpu = [r["cpu_s"] for r in results if "cpu_s" in r]
+    asked = [r for r in results if r.get("whisper")]
+    tracked = [r for r in results if "whisper" in r]
+    return {
+        "n": len(cpu),
+        "cpu_p50_s": float(np.percentile(cpu, 50)) if cpu else None,
+        "cpu_p95_s": float(np.percentile(cpu, 95)) if cpu else None,
+        "whisper_share": len(asked) / len(tracked) if tracked else None,
+        "whisper_p50_s": float(np.percentile([r["whisper_s"] for r in asked], 50))
+        if asked
+        else None,
+        "whisper_p95_s": float(np.percentile([r["whisper_s"] for r in asked], 95))
+        if asked
+        else None,
     }
 
 
@@ -223,6 +248,7 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
                 f"| {run['peak_rss_mb']:.0f} MB |"
             )
         lines += _latency_table(runs)
+        lines += _cost_table(runs)
         lines += _consultation_table(runs)
         lines += _unsafe_list(runs)
     return "\n".join(lines) + "\n"
@@ -284,6 +310,47 @@ def _latency_table(runs: list[dict]) -> list[str]:
             else:
                 cells.append(f"{1000 * lat['p50_s']:.0f} / {1000 * lat['p95_s']:.0f} ms")
         lines.append(f"| {condition} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _cost_table(runs: list[dict]) -> list[str]:
+    runs = [r for r in runs if (r.get("cost") or {}).get("cpu_p50_s") is not None]
+    if not runs:
+        return []
+    lines = [
+        "",
+        "Decoding cost per turn (CPU seconds of every thread, the whole turn: the endpointer's "
+        "decodes, noise suppression and Whisper), and how often Whisper was asked, with the "
+        "wall time it added (median / p95 over the turns that asked it):",
+        "",
+        "| system | CPU p50 | CPU p95 | Whisper asked | Whisper added p50 / p95 |",
+        "|---|---|---|---|---|",
+    ]
+    for run in runs:
+        cost = run["cost"]
+        share = cost.get("whisper_share")
+        added = (
+            f"{1000 * cost['whisper_p50_s']:.0f} / {1000 * cost['whisper_p95_s']:.0f} ms"
+            if cost.get("whisper_p50_s") is not None
+            else "-"
+        )
+        asked = "-" if share is None else f"{100 * share:.0f}%"
+        lines.append(
+            f"| {run['system']} | {1000 * cost['cpu_p50_s']:.0f} ms "
+            f"| {1000 * cost['cpu_p95_s']:.0f} ms | {asked} | {added} |"
+        )
+    with_whisper = [r for r in runs if (r.get("cost") or {}).get("whisper_share") is not None]
+    if with_whisper:
+        lines += ["", "Whisper asked, per condition (test set):", ""]
+        lines.append("| condition | " + " | ".join(r["system"] for r in with_whisper) + " |")
+        lines.append("|---|" + "---|" * len(with_whisper))
+        conditions = list(dict.fromkeys(c for r in with_whisper for c in r["cost_by_condition"]))
+        for condition in conditions:
+            cells = []
+            for run in with_whisper:
+                share = (run["cost_by_condition"].get(condition) or {}).get("whisper_share")
+                cells.append("-" if share is None else f"{100 * share:.0f}%")
+            lines.append(f"| {condition} | " + " | ".join(cells) + " |")
     return lines
 
 

@@ -59,7 +59,11 @@ class System:
         from voice.content import load_dialog
         from voice.grammar import build_grammar
         from voice.grammar.questions import Grammars
-        from voice.intents import Understanding
+
+        try:
+            from voice.understand import Understanding
+        except ImportError:  # older trees (BASELINE_REF): one meaning per answer
+            from voice.intents import Understanding  # type: ignore[attr-defined,no-redef]
         from voice.tts import EspeakSynthesizer, TtsSettings
 
         self.spec = spec
@@ -87,7 +91,9 @@ class System:
             prepare(prompts)
 
     def grammar(self, question: str) -> Any:
-        return self.single if self.mode == "single" else self.grammars.get(question)
+        if self.mode == "single":
+            return self.single
+        return grammar_for(self.grammars, self.dialog, question)
 
     def conversation_at(self, question: str) -> Any:
         """A consultation waiting for ``question``, reached with typed answers."""
@@ -100,7 +106,9 @@ class System:
             expecting = conversation.expecting
             kind = self.dialog.consultation.questions[expecting].kind
             conversation.hear(typed["long"] if kind == "duration" else typed["no"])
-        if hasattr(conversation, "check_stop"):  # as a spoken consultation (older trees: none)
+        if hasattr(conversation, "flow"):  # as a spoken consultation
+            conversation.flow.check_stop = True
+        elif hasattr(conversation, "check_stop"):  # older trees
             conversation.check_stop = True
         return conversation
 
@@ -108,12 +116,17 @@ class System:
         """Recognize one turn, understand it, and time the reply's first sample."""
         conversation = self.conversation_at(question)
         stream = Stream(samples)
+        use = getattr(self.recognizer, "use", None)  # the whisper engine's record
+        asked, whisper_s = (use.asked, use.seconds) if use is not None else (0, 0.0)
+        cpu_s = time.process_time()
         transcript = self.recognizer.transcribe(iter(stream), self.grammar(question))
         done_s = time.perf_counter()
+        cpu_s = time.process_time() - cpu_s
         out: dict[str, Any] = {
             "taken_s": stream.taken * CHUNK_S,
             "audio_s": len(samples) / RATE_HZ,
             "compute_s": done_s - stream.last_pull_s,
+            "cpu_s": cpu_s,  # every thread of the process, the whole turn
             "text": None,
             "confidence": None,
             "in_grammar": None,
@@ -127,12 +140,18 @@ class System:
             )
             if transcript.in_grammar or self.mode == "open":
                 text = transcript.text
-        evidence = getattr(self.recognizer, "last_evidence", None)
-        if evidence is not None and transcript is not None:
-            out["evidence"] = evidence.features()
+        if use is not None:
+            out.update(whisper=use.asked > asked, whisper_s=use.seconds - whisper_s)
+        if transcript is not None and getattr(transcript, "evidence", None):
+            out["evidence"] = dict(transcript.evidence)
+        else:  # older trees kept the last turn's evidence on the recognizer
+            evidence = getattr(self.recognizer, "last_evidence", None)
+            if evidence is not None and transcript is not None:
+                out["evidence"] = evidence.features()
         meaning = self.understanding.parse(text) if text else None
         if meaning is not None:
-            out.update(intent=meaning.intent, answer=meaning.answer, sign=meaning.sign)
+            sign = getattr(meaning, "about", getattr(meaning, "sign", None))
+            out.update(intent=meaning.intent, answer=meaning.answer, sign=sign)
             out["correction"] = meaning.correction
         confidence = transcript.confidence if transcript is not None else 0.0
         if self.spec.get("accept_all"):
@@ -196,3 +215,14 @@ def _confirm_below() -> float:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def grammar_for(grammars: Any, dialog: Any, question: str) -> Any:
+    """A question's grammar: by the awaited value (this tree), or by id (older trees)."""
+    from voice.events import Awaiting
+
+    kind = dialog.consultation.questions[question].kind
+    try:
+        return grammars.get(Awaiting(question, question_kind=kind))
+    except TypeError:  # older trees: Awaiting had no question_kind, get() took the id
+        return grammars.get(question)

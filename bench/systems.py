@@ -1,7 +1,11 @@
 """The systems the bench compares, each run in its own process on the same clips.
 
-`before` is the recognizer as it was before issue 9 (BASELINE_REF, checked out from git);
-`toe` is this checkout; the peers use this checkout's dialogs with other ways of listening.
+`before` is the project as it was before issue 16 (BASELINE_REF, checked out from git); `toe`
+is this checkout on a Pi Zero 2 W class device (512 MB: pocketsphinx and webrtc); `toe pi4` the
+same checkout on a Pi 4 class device (4 GB: `--engine auto` takes the whisper engine, Whisper
+asked when pocketsphinx is doubtful); `whisper always` asks Whisper on every turn; `toe
+deepfilter` is pocketsphinx with DeepFilterNet3 (`--denoise deepfilter`). The peers
+use this checkout's dialogs with other ways of listening.
 """
 
 from __future__ import annotations
@@ -14,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-# The last commit before the recognizer work of issue 9: "before" in every table.
-BASELINE_REF = "9f5b0e3245993b7f79ceb7d062e3c279ee65fe13"
+# The last commit before the recognizer work of issue 16: "before" in every table.
+BASELINE_REF = "16484bace7bed968c4750aa3eb41e0e97fb6f1a9"
+ZERO_MB, PI4_MB = 512, 4096  # the device memory the auto choices are made for
 ENGINES = {"en": "pocketsphinx", "ko": "vosk"}
 
 
@@ -41,18 +46,33 @@ def systems(locale: str, names: list[str]) -> list[System]:
     engine = ENGINES[locale]
     known = {
         "before": System("before", locale, engine, baseline=True),
-        "toe": System("toe", locale, engine, consult=True),
+        "toe": System("toe", locale, "auto", consult=True, settings=_device(ZERO_MB)),
+        "toe pi4": System("toe pi4", locale, "auto", consult=True, settings=_device(PI4_MB)),
+        "whisper always": System(
+            "whisper always",
+            locale,
+            "whisper",
+            settings={**_device(PI4_MB), "whisper_when": "always"},
+        ),
+        "toe deepfilter": System(
+            "toe deepfilter", locale, engine, settings={**_device(ZERO_MB), "denoise": "deepfilter"}
+        ),
         "single grammar": System("single grammar", locale, engine, "single", accept_all=True),
         "open+hassil": System("open+hassil", locale, engine, "open", accept_all=True),
-        "toe denoise": System("toe denoise", locale, engine, settings={"denoise": True}),
     }
     unknown = [n for n in names if n not in known]
     if unknown:
         raise SystemExit(f"unknown systems {unknown}; choose from {', '.join(known)}")
-    return [known[n] for n in names]
+    # Whisper's tiny.en is English only: in Korean these would only repeat `toe`.
+    english_only = ("toe pi4", "whisper always", "toe deepfilter")
+    return [known[n] for n in names if locale == "en" or n not in english_only]
 
 
-DEFAULT_SYSTEMS = ("before", "toe", "single grammar", "open+hassil")
+DEFAULT_SYSTEMS = ("before", "toe", "toe pi4", "whisper always", "single grammar", "open+hassil")
+
+
+def _device(memory_mb: int) -> dict[str, Any]:
+    return {"device_memory_mb": memory_mb}
 
 
 def baseline_tree(cache: Path, ref: str = BASELINE_REF) -> Path | None:

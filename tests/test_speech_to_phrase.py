@@ -18,8 +18,8 @@ from hassil import Intents, merge_dict
 from tests.chat_driver import _dialog, toe_assistant
 from voice.cli import main
 from voice.grammar.questions import Grammars
-from voice.understand import Understanding
 from voice.speech_to_phrase import FILE_NAME, custom_sentences, export, intent_name
+from voice.understand import Understanding
 from voice.wyoming.starts import START_INTENT, StartPhrases
 
 # A small stand-in for Speech-to-Phrase's own en.yaml after LanguageData.to_intents_dict():

@@ -16,6 +16,7 @@ import pytest
 from tests.alsa_card import VirtualCard
 from tests.chat_driver import toe_assistant
 from tests.speech import DEFAULT_RATE_WPM, utterance
+from voice.asr import whisper_installed
 from voice.audio import read_wav, write_wav
 from voice.content import load_dialog
 
@@ -79,6 +80,17 @@ def test_simulate_reaches_the_outcome(
     heard = [e for e in events if e["type"] == "heard"]
     assert result_of(events)["outcome"] == outcome, [(e["id"], e["text"]) for e in heard]
     assert heard and all(0.0 <= e["confidence"] <= 1.0 for e in heard)
+
+
+@pytest.mark.skipif(not whisper_installed(), reason="the whisper extra is not installed")
+@pytest.mark.parametrize("snr_db", [None, 10.0], ids=["clean", "10dB"])
+@pytest.mark.parametrize("outcome", list(PEOPLE))
+def test_simulate_with_the_whisper_engine_reaches_the_outcome(
+    tmp_path: Path, outcome: str, snr_db: float | None
+) -> None:
+    events = simulate(tmp_path, PEOPLE[outcome], "en-gb-scotland", snr_db, engine="whisper")
+    heard = [e for e in events if e["type"] == "heard"]
+    assert result_of(events)["outcome"] == outcome, [(e["id"], e["text"]) for e in heard]
 
 
 def test_simulate_records_both_sides(tmp_path: Path) -> None:

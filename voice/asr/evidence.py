@@ -1,16 +1,22 @@
-"""What a pocketsphinx decode offers as evidence that it heard right, and the confidence from it.
+"""The evidence that a recognizer heard right, and the one shape of confidence model over it.
 
-A grammar decode always returns some phrase, so its own score says little; what separates
-right from wrong answers is whether independent evidence agrees: a free phone loop on the
-same audio, the runner-up hypothesis of different words, a hypothesis that is a complete
-phrase. The weights are a logistic model fitted on the bench's tune set
-(`python -m bench --sets tune --fit`), never on its test set.
+Every engine reports named evidence features with its transcript (`Transcript.evidence`) and
+turns them into a confidence the same way: a logistic model of "the meaning heard was right",
+fitted on the bench's tune set (`python -m bench --sets tune --systems ... --fit`), never on
+its test set, then mapped onto the shared scale (voice.confidence) so that the probability
+below which 90% of the tune set's wrong meanings fall lands on the scale's confirm point.
+
+pocketsphinx's grammar decode always returns some phrase, so its own score says little; what
+separates right from wrong is whether independent evidence agrees: a free phone loop on the
+same audio, the runner-up hypothesis of different words, the other (raw or noise-suppressed)
+decode. Whisper's evidence is a real posterior: each candidate phrase scored by the model.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from voice.confidence import calibrate
 
@@ -19,8 +25,26 @@ GAP_CAP = 500.0  # per-frame score gap to the phone loop, likewise
 
 
 @dataclass(frozen=True)
+class ConfidenceModel:
+    """A logistic model over named evidence features, calibrated onto the shared scale."""
+
+    weights: Mapping[str, float] = field(default_factory=dict)
+    bias: float = 0.0
+    raw_confident: float = 0.5  # the fitted probability below which 90% of wrong meanings fall
+
+    def probability(self, features: Mapping[str, float]) -> float:
+        """The model's probability that the meaning heard is right."""
+        x = self.bias + sum(w * features.get(name, 0.0) for name, w in self.weights.items())
+        return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, x))))
+
+    def confidence(self, features: Mapping[str, float], ceiling: float = 1.0) -> float:
+        """On the shared scale; ``ceiling`` caps the probability (a guess is never sure)."""
+        return calibrate(min(ceiling, self.probability(features)), self.raw_confident)
+
+
+@dataclass(frozen=True)
 class Evidence:
-    """Measurements of one decode."""
+    """Measurements of one pocketsphinx decode."""
 
     complete: bool  # the hypothesis is a whole phrase of the grammar
     kept_words: int  # words kept (the longest complete phrase)
@@ -57,26 +81,51 @@ class Evidence:
 
 
 # Fitted by bench/fit.py on the tune set (quiet, white 10, pink 5, babble 10, reverberant).
-WEIGHTS = {"agrees": 0.7481, "loop_gap": -0.0048, "margin": 0.0011, "phones": 6.3202}
-BIAS = -0.5379
-RAW_CONFIDENT = 0.8082  # the fitted probability of being right below which 90% of wrong fall
-DOUBTFUL = 0.5 * RAW_CONFIDENT  # the ceiling for a hypothesis cut back to a complete prefix
+POCKETSPHINX = ConfidenceModel(
+    {"agrees": 0.7481, "loop_gap": -0.0048, "margin": 0.0011, "phones": 6.3202},
+    bias=-0.5379,
+    raw_confident=0.8082,
+)
+# vosk, fitted on the Korean tune set. With espeak-ng's Korean voice the word posterior says
+# nothing (right and wrong answers alike come at 1.0), so only agreement counts: an answer both
+# decodes agree on is taken, any other is confirmed. (A threshold at the tune set's 90th
+# percentile of wrong answers, 0.7163, fell just above agreement and confirmed every answer,
+# so a confirmation could never be confirmed and every Korean consultation gave up.)
+_VOSK_WEIGHTS = {"agrees": 0.4203, "word_confidence": -0.0298}
+_VOSK_BIAS = 0.5303
+VOSK = ConfidenceModel(
+    _VOSK_WEIGHTS,
+    bias=_VOSK_BIAS,
+    raw_confident=1.0 / (1.0 + math.exp(-(_VOSK_BIAS + sum(_VOSK_WEIGHTS.values())))),
+)
 
 
-def probability_right(evidence: Evidence) -> float:
-    """The logistic model's probability that the hypothesis is right."""
+# Whisper's verdict: the posterior margin of the best meaning over the next (another meaning or
+# something else), how far something else is ahead, whether the free decoding and pocketsphinx
+# mean the same, Whisper's no-speech probability, a runaway, pocketsphinx's own confidence.
+# Fitted by bench/fit.py on the tune set's `whisper always` decodes (quiet, white 10, pink 5,
+# babble 10, reverberant; 528 right and 59 wrong meanings), the threshold catching 95% of the
+# wrong ones (28% of the right ones fall below it there).
+WHISPER = ConfidenceModel(
+    {
+        "else_ahead": 0.0856,
+        "free_agrees": -0.5769,
+        "grammar_agrees": 1.9704,
+        "grammar_confidence": -0.8968,
+        "logprob": 0.2869,
+        "margin": 0.2442,
+        "no_speech": -2.1605,
+        "runaway": -2.3279,
+    },
+    bias=3.9943,
+    raw_confident=0.9508,
+)
+
+
+def pocketsphinx_confidence(evidence: Evidence) -> float:
+    """A pocketsphinx decode's confidence on the shared scale."""
     if evidence.kept_words == 0:
         return 0.0
-    if not evidence.complete:  # cut back to a complete prefix: a guess, never sure
-        return min(DOUBTFUL, _logistic(evidence))
-    return _logistic(evidence)
-
-
-def _logistic(evidence: Evidence) -> float:
-    x = BIAS + sum(WEIGHTS[k] * v for k, v in evidence.features().items())
-    return 1.0 / (1.0 + math.exp(-x))
-
-
-def confidence(evidence: Evidence) -> float:
-    """The evidence on the shared confidence scale (voice.confidence)."""
-    return calibrate(probability_right(evidence), RAW_CONFIDENT)
+    # Cut back to a complete prefix ("yes a" -> "yes"): a guess, never sure.
+    ceiling = 1.0 if evidence.complete else 0.5 * POCKETSPHINX.raw_confident
+    return POCKETSPHINX.confidence(evidence.features(), ceiling)

@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 
 from voice.asr import RecognitionSettings, Transcript
-from voice.asr.endpoint import CHECK_S, Listening, silence_needed
-from voice.asr.evidence import Evidence, confidence
-from voice.asr.vad import Vad
+from voice.asr.endpoint import Listening
+from voice.asr.evidence import Evidence, pocketsphinx_confidence
+from voice.asr.turn import Decoding, Heard, listen
 from voice.audio import AudioChunk
-from voice.errors import AudioError, ModelError
+from voice.denoise import Suppressors
+from voice.errors import ModelError
 from voice.grammar import (
     Grammar,
     WordAutomaton,
@@ -101,7 +102,9 @@ class PocketsphinxRecognizer:
                 "reinstall pocketsphinx or replace the model files"
             ) from err
         self._searches: dict[str, _Search] = {}
-        self.last_evidence: Evidence | None = None  # of the last turn, for the bench
+        self.suppressors = Suppressors(
+            self._settings.denoise, self._settings.device_memory_mb
+        )  # each turn's noise suppressor
 
     def missing_words(self, grammar: Grammar) -> set[str]:
         """Words of ``grammar`` that the pronunciation dictionary lacks."""
@@ -150,55 +153,12 @@ class PocketsphinxRecognizer:
 
     def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
         """Listen for one turn and decode it with ``grammar``; None if nobody spoke in time."""
-        import numpy as np
+        return listen(audio, lambda: self.start(grammar), self._settings, self.suppressors.new)
 
-        from voice.denoise import Denoiser
-
+    def start(self, grammar: Grammar) -> Decoding:
+        """The decoding of one turn with ``grammar`` (voice/asr/turn.py runs the turn)."""
         self.prepare(grammar)
-        search = self._searches[grammar.name]
-        settings = self._settings
-        vad = Vad.create(RATE_HZ)
-        frame_bytes = vad.frame_bytes
-        listening = Listening(vad.frame_s, settings)
-        # A fresh suppressor per turn (it adapts to the room), fed from the turn's start.
-        denoiser = Denoiser(enabled=settings.denoise is not False)
-        decoded: _Decoded | None = None
-        decoded_at = -1  # listening.voiced_frames when `decoded` was made
-        buffer = b""
-        for chunk in audio:
-            if chunk.rate_hz != RATE_HZ:
-                raise AudioError(f"pocketsphinx needs {RATE_HZ} Hz audio, got {chunk.rate_hz} Hz")
-            buffer += chunk.to_bytes()
-            while len(buffer) >= frame_bytes:
-                frame, buffer = buffer[:frame_bytes], buffer[frame_bytes:]
-                clean = denoiser.clean(np.frombuffer(frame, dtype="<i2").astype(np.int16))
-                listening.push(frame, vad.is_speech(frame), clean.astype("<i2").tobytes())
-            if listening.timed_out:
-                return None
-            if not listening.started:
-                continue
-            if listening.silent_s >= CHECK_S or listening.too_long:
-                if decoded is None or decoded_at != listening.voiced_frames:
-                    decoded = self._decode(search, listening)
-                    decoded_at = listening.voiced_frames
-                needed = silence_needed(decoded.ending, settings)
-                if not decoded.evidence.heard_words and listening.silent_s >= needed:
-                    listening.restart()  # noise that set off the onset: listen on
-                    decoded, decoded_at = None, -1
-                elif listening.too_long or listening.silent_s >= needed:
-                    return self._transcript(decoded, grammar)
-        if not listening.started:
-            return None
-        if decoded is None or decoded_at != listening.voiced_frames:
-            decoded = self._decode(search, listening)
-        return self._transcript(decoded, grammar)
-
-    def _transcript(self, decoded: _Decoded, grammar: Grammar) -> Transcript:
-        text = " ".join(decoded.words)
-        self.last_evidence = decoded.evidence
-        level = confidence(decoded.evidence)
-        _LOGGER.debug("grammar %s heard %r conf=%.2f %s", grammar.name, text, level, decoded)
-        return Transcript(text=text, confidence=level, in_grammar=bool(decoded.words))
+        return _Turn(self, self._searches[grammar.name])
 
     def _run(self, search_name: str, speech: bytes) -> Any:
         """Decode ``speech`` whole with one search, from a fresh front end."""
@@ -210,7 +170,7 @@ class PocketsphinxRecognizer:
         decoder.end_utt()
         return decoder.hyp()
 
-    def _decode(self, search: _Search, listening: Listening) -> _Decoded:
+    def decode(self, search: _Search, listening: Listening) -> _Decoded:
         """The grammar's best phrase for what was heard so far, and the evidence for it."""
         noisy = listening.noisy(self._settings)
         speech = listening.audio(clean=noisy)
@@ -246,6 +206,47 @@ class PocketsphinxRecognizer:
             other_agrees=other_words[: len(kept)] == kept and bool(kept),
         )
         return _Decoded(kept, complete, ending, evidence)
+
+
+class _Turn:
+    """One pocketsphinx turn: the whole answer is decoded again whenever it has grown."""
+
+    def __init__(self, recognizer: PocketsphinxRecognizer, search: _Search) -> None:
+        self._recognizer = recognizer
+        self._search = search
+        self._decoded: _Decoded | None = None
+        self._decoded_at = -1  # listening.voiced_frames when `_decoded` was made
+
+    def feed(self, frame: bytes, clean: bytes) -> None:
+        """Nothing to do per frame: the answer is decoded whole."""
+
+    def _decode(self, listening: Listening) -> _Decoded:
+        if self._decoded is None or self._decoded_at != listening.voiced_frames:
+            self._decoded = self._recognizer.decode(self._search, listening)
+            self._decoded_at = listening.voiced_frames
+        return self._decoded
+
+    def heard(self, listening: Listening) -> Heard:
+        """The grammar's best phrase so far and where it could end."""
+        decoded = self._decode(listening)
+        return Heard(decoded.words, decoded.ending)
+
+    def finish(self, listening: Listening) -> Transcript | None:
+        """The turn's transcript with its evidence; None when no words were heard."""
+        decoded = self._decode(listening)
+        if not decoded.evidence.heard_words:
+            return None
+        text = " ".join(decoded.words)
+        level = pocketsphinx_confidence(decoded.evidence)
+        _LOGGER.debug(
+            "grammar %s heard %r conf=%.2f %s", self._search.grammar.name, text, level, decoded
+        )
+        return Transcript(
+            text=text,
+            confidence=level,
+            in_grammar=bool(decoded.words),
+            evidence=decoded.evidence.features(),
+        )
 
 
 def _log_score(value: float) -> float:

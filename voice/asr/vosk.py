@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,11 +21,12 @@ from typing import Any
 import numpy as np
 
 from voice.asr import RecognitionSettings, Transcript
-from voice.asr.endpoint import CHECK_S, Listening, silence_needed
-from voice.asr.vad import Vad
+from voice.asr.endpoint import Listening
+from voice.asr.evidence import VOSK
+from voice.asr.turn import Decoding, Heard, listen
 from voice.audio import AudioChunk
-from voice.confidence import calibrate
-from voice.errors import AudioError, ModelError
+from voice.denoise import Suppressors
+from voice.errors import ModelError
 from voice.grammar import Grammar
 from voice.grammar.endings import OFF, Endings, endings
 from voice.models import Registry, fix_for_broken, load_registry
@@ -38,16 +38,6 @@ SAMPLE_RATE_HZ = 16_000
 UNKNOWN_WORDS = ("[unk]", "<UNK>", "<unk>")
 DITHER = 1.0  # Kaldi's default dither (one LSB), added here from a fixed seed instead
 DITHER_SEED = 5
-# The confidence model: a logistic regression of "the meaning was right" on the lowest word
-# posterior and whether the raw and the noise-suppressed decodes agree, fitted by bench/fit.py
-# on the Korean tune set. With espeak-ng's Korean voice the word posterior says nothing (right
-# and wrong answers alike come at 1.0), so only agreement counts: an answer both decodes agree
-# on is taken, any other is confirmed. (A threshold at the tune set's 90th percentile of wrong
-# answers, 0.7163, fell just above agreement and confirmed every answer, so a confirmation
-# could never be confirmed and every Korean consultation gave up: bench/results/latest.md.)
-WEIGHTS = {"agrees": 0.4203, "word_confidence": -0.0298}
-BIAS = 0.5303
-RAW_CONFIDENT = 1.0 / (1.0 + math.exp(-(BIAS + WEIGHTS["agrees"] + WEIGHTS["word_confidence"])))
 
 
 @dataclass(frozen=True)
@@ -64,10 +54,7 @@ class VoskEvidence:
 
     def confidence(self) -> float:
         """On the shared scale (voice.confidence)."""
-        if not self.in_grammar:
-            return 0.0
-        x = BIAS + sum(WEIGHTS[k] * v for k, v in self.features().items())
-        return calibrate(1.0 / (1.0 + math.exp(-x)), RAW_CONFIDENT)
+        return VOSK.confidence(self.features()) if self.in_grammar else 0.0
 
 
 def load_model(path: Path, registry: Registry | None = None, debug: bool = False) -> Any:
@@ -122,14 +109,15 @@ class VoskRecognizer:
 
     def __init__(self, model_path: Path, settings: RecognitionSettings | None = None) -> None:
         """Load the model at ``model_path`` (seconds for a large model; do it once)."""
-        self._settings = settings or RecognitionSettings()
-        self._model = load_model(model_path, debug=self._settings.debug)
+        self.settings = settings or RecognitionSettings()
+        self.model = load_model(model_path, debug=self.settings.debug)
         self._unknown = next(
-            (w for w in UNKNOWN_WORDS if self._model.vosk_model_find_word(w) >= 0), None
+            (w for w in UNKNOWN_WORDS if self.model.vosk_model_find_word(w) >= 0), None
         )
         self._checked: set[str] = set()  # grammar names already checked against the vocabulary
         self._endings: dict[str, tuple[Grammar, Endings]] = {}
-        self.last_evidence: VoskEvidence | None = None  # of the last turn, for the bench
+        self._suppressors = Suppressors(self.settings.denoise, self.settings.device_memory_mb)
+        self.denoising = self._suppressors.name != "off"
 
     @property
     def unknown_word(self) -> str | None:
@@ -139,7 +127,7 @@ class VoskRecognizer:
     def missing_words(self, grammar: Grammar) -> set[str]:
         """Grammar words absent from the model vocabulary (vosk would silently drop them)."""
         words = {word for phrase in grammar.phrases for word in phrase.split()}
-        return {word for word in words if self._model.vosk_model_find_word(word) < 0}
+        return {word for word in words if self.model.vosk_model_find_word(word) < 0}
 
     def _grammar_json(self, grammar: Grammar) -> str | None:
         if not grammar.phrases:
@@ -157,7 +145,8 @@ class VoskRecognizer:
             phrases.append(self._unknown)
         return json.dumps(phrases, ensure_ascii=False)
 
-    def _ending(self, grammar: Grammar, words: list[str]) -> str:
+    def ending(self, grammar: Grammar, words: list[str]) -> str:
+        """Where the words heard so far could end (voice.grammar.endings)."""
         cached = self._endings.get(grammar.name)
         if cached is None or cached[0] != grammar:
             cached = (grammar, endings(grammar))
@@ -166,67 +155,16 @@ class VoskRecognizer:
 
     def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
         """Decode until the turn ends; None when nobody spoke in time."""
-        from voice.denoise import Denoiser
+        return listen(audio, lambda: self.start(grammar), self.settings, self._suppressors.new)
 
-        settings = self._settings
-        grammar_json = self._grammar_json(grammar)
-        vad = Vad.create(SAMPLE_RATE_HZ)
-        listening = Listening(vad.frame_s, settings)
-        denoiser = Denoiser(enabled=settings.denoise is not False)
-        raw = _Decoder(self._model, grammar_json)
-        clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
-        dither = np.random.default_rng(DITHER_SEED)  # the same for every turn
-        buffer = b""
-        for chunk in audio:
-            if chunk.rate_hz != SAMPLE_RATE_HZ:
-                raise AudioError(
-                    f"vosk needs {SAMPLE_RATE_HZ} Hz audio here, got {chunk.rate_hz} Hz"
-                )
-            buffer += chunk.to_bytes()
-            while len(buffer) >= vad.frame_bytes:
-                frame, buffer = buffer[: vad.frame_bytes], buffer[vad.frame_bytes :]
-                samples = np.frombuffer(frame, dtype="<i2").astype(np.float64)
-                samples += dither.normal(0.0, DITHER, len(samples))
-                frame = np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes()
-                cleaned = denoiser.clean(np.frombuffer(frame, dtype="<i2").astype(np.int16))
-                clean_bytes = cleaned.astype("<i2").tobytes()
-                listening.push(frame, vad.is_speech(frame), clean_bytes)
-                raw.accept(frame)
-                if clean is not None:
-                    clean.accept(clean_bytes)
-            if listening.timed_out:
-                return None
-            if not listening.started:
-                continue
-            if listening.silent_s >= CHECK_S or listening.too_long:
-                chosen = clean if clean is not None and listening.noisy(settings) else raw
-                words = chosen.words_so_far()
-                needed = silence_needed(self._ending(grammar, words), settings)
-                if not (listening.too_long or listening.silent_s >= needed):
-                    continue
-                transcript = self._finish(raw, clean, listening, grammar)
-                if transcript is not None or listening.too_long:
-                    return transcript
-                # Nothing in it: noise set off the onset. Listen on with new decoders.
-                listening.restart()
-                raw = _Decoder(self._model, grammar_json)
-                clean = _Decoder(self._model, grammar_json) if denoiser.enabled else None
-        if not listening.started:
-            return None
-        return self._finish(raw, clean, listening, grammar)
+    def start(self, grammar: Grammar) -> Decoding:
+        """The decoding of one turn (voice/asr/turn.py runs the turn)."""
+        return _Turn(self, grammar, self._grammar_json(grammar))
 
-    def _finish(
-        self, raw: _Decoder, clean: _Decoder | None, listening: Listening, grammar: Grammar
-    ) -> Transcript | None:
-        """The turn's transcript from the decoder its noise floor picks (None: no words)."""
-        noisy = clean is not None and listening.noisy(self._settings)
-        heard = (clean if noisy and clean is not None else raw).final()
-        other = (raw if noisy else clean).final() if clean is not None else None
-        return self._transcript(heard, other, grammar)
-
-    def _transcript(
+    def transcript(
         self, heard: list[dict[str, Any]], other: list[dict[str, Any]] | None, grammar: Grammar
     ) -> Transcript | None:
+        """The transcript of a turn's chosen decode, with the other as evidence."""
         if not heard:
             return None
         words = [w["word"] for w in heard if w["word"] not in UNKNOWN_WORDS]
@@ -241,10 +179,49 @@ class VoskRecognizer:
             agrees=other is None or other_words == [w["word"] for w in heard],
             in_grammar=in_grammar,
         )
-        self.last_evidence = evidence
         level = evidence.confidence()
         _LOGGER.debug("heard %r conf=%.2f %s", text, level, evidence)
-        return Transcript(text=text, confidence=level, in_grammar=in_grammar)
+        return Transcript(
+            text=text, confidence=level, in_grammar=in_grammar, evidence=evidence.features()
+        )
+
+
+class _Turn:
+    """One vosk turn: two decoders stream side by side, on the raw and the cleaned audio."""
+
+    def __init__(self, recognizer: VoskRecognizer, grammar: Grammar, grammar_json: str | None):
+        self._recognizer = recognizer
+        self._grammar = grammar
+        model = recognizer.model
+        self._raw = _Decoder(model, grammar_json)
+        self._clean = _Decoder(model, grammar_json) if recognizer.denoising else None
+        self._dither = np.random.default_rng(DITHER_SEED)  # the same for every turn
+
+    def feed(self, frame: bytes, clean: bytes) -> None:
+        """Dither each version as Kaldi would (from a fixed seed) and decode it."""
+        for decoder, audio in ((self._raw, frame), (self._clean, clean)):
+            if decoder is None:
+                continue
+            samples = np.frombuffer(audio, dtype="<i2").astype(np.float64)
+            samples += self._dither.normal(0.0, DITHER, len(samples))
+            decoder.accept(np.clip(np.round(samples), -32768, 32767).astype("<i2").tobytes())
+
+    def _chosen(self, listening: Listening) -> tuple[_Decoder, _Decoder | None]:
+        """The decoder the turn's noise floor picks, and the other one."""
+        if self._clean is not None and listening.noisy(self._recognizer.settings):
+            return self._clean, self._raw
+        return self._raw, self._clean
+
+    def heard(self, listening: Listening) -> Heard:
+        """The chosen decoder's words so far."""
+        words = tuple(self._chosen(listening)[0].words_so_far())
+        return Heard(words, self._recognizer.ending(self._grammar, list(words)))
+
+    def finish(self, listening: Listening) -> Transcript | None:
+        """The turn's transcript (None: no words)."""
+        chosen, other = self._chosen(listening)
+        final = other.final() if other is not None else None
+        return self._recognizer.transcript(chosen.final(), final, self._grammar)
 
 
 class _Decoder:

@@ -92,6 +92,7 @@ def _row(item: ModelStatus) -> dict[str, Any]:
         "engine": entry.engine,
         "source": entry.source.kind,
         "size_bytes": entry.size_bytes,
+        "memory_mb": entry.memory_mb,
         "installed": item.path is not None,
         "path": str(item.path) if item.path else None,
         "installed_bytes": item.installed_bytes,
@@ -118,7 +119,8 @@ def _print_table(directory: Path, rows: list[ModelStatus]) -> None:
             if item.path
             else f"not installed ({_mb(entry.size_bytes)}): {how_to_install(entry)}"
         )
-        print(f"{entry.name:<{width}}  {entry.locale:<6} {entry.engine:<12} {where}")
+        memory = f"~{entry.memory_mb} MB in use" if entry.memory_mb else "memory not measured"
+        print(f"{entry.name:<{width}}  {entry.locale:<6} {entry.engine:<12} {memory:<20} {where}")
 
 
 def _download(args: argparse.Namespace) -> int:

@@ -19,7 +19,7 @@ from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
 from voice.understand import Understanding
 
-DENOISE_CHOICES: dict[str, bool | None] = {"auto": None, "on": True, "off": False}
+DENOISE_CHOICES = ("auto", "on", "off", "webrtc", "deepfilter")  # on: webrtc, as before
 DEVICE_HELP = (
     "{kind}: a card's stable name (plughw:CARD=Device,DEV=0, see check-audio), a word of its "
     "name, or its index (indices move when USB devices come and go)"
@@ -47,8 +47,9 @@ def add_voice_options(parser: argparse.ArgumentParser) -> None:
         const="on",
         default="auto",
         choices=DENOISE_CHOICES,
-        help="webrtc noise suppression before recognition: auto (per turn, when the room is "
-        "noisy; the default), on (--denoise alone) or off",
+        help="noise suppression before recognition: auto (the default: webrtc, used in a turn "
+        "when the room is noisy), webrtc (every turn; also --denoise alone, or on), "
+        "deepfilter (DeepFilterNet3, every turn; the whisper extra), or off",
     )
 
 
@@ -58,7 +59,7 @@ def recognition_settings(args: argparse.Namespace) -> RecognitionSettings:
         engine=args.engine,
         model_path=args.model,
         models_dir=args.models_dir,
-        denoise=DENOISE_CHOICES[args.denoise],
+        denoise=args.denoise,
         debug=args.debug,
     )
 

@@ -198,9 +198,11 @@ class Flow:
     def give_up(self, sentence: str) -> list[Event]:
         """No usable answers: what is unknown counts as not sure; the advice keeps its urgency."""
         turn = self.turn
-        if turn is not None and turn.question in self.consultation.questions:
-            if turn.question not in self.record.answers or turn.kind == "follow_up":
-                self.record.count_unsure(turn.question)
+        asking = turn is not None and turn.question in self.consultation.questions
+        if asking and turn is not None and (
+            turn.question not in self.record.answers or turn.kind == "follow_up"
+        ):
+            self.record.count_unsure(turn.question)
         self._count_unknown()
         return [Say(sentence), *self.finish(GAVE_UP)]
 

@@ -135,8 +135,11 @@ def interpret(
         elif meaning.intent == QUESTION_INTENT:
             question = meaning.question
     said_nothing = not (values or replies or triggers or bound_reply)
-    if _asks(reading) and not values and [r for r, _ in replies] == ["yes"] and not _hedged_any(
-        reading
+    if (
+        _asks(reading)
+        and not values
+        and [r for r, _ in replies] == ["yes"]
+        and not _hedged_any(reading)
     ):
         replies = []  # "yes?" ("네?"): "go on?" or "pardon?", never a confirmation
         command = command or "repeat"

@@ -30,8 +30,8 @@ SAYS_SOMETHING = frozenset(
     {*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, "answer_more", "answer_less"}
 )
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
-LEAD_RULE = "answer_lead"
-NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it  # expansion rule: a first answer more may follow ("no it's been...")
+LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
+NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 
 

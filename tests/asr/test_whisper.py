@@ -1,0 +1,129 @@
+"""The whisper engine through the Recognizer seam, on espeak-ng speech made at test time, and
+its guards (token limit, de-duplication, no speech) on real audio."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.speech import RATE_HZ, stream, utterance
+from voice.asr import RecognitionSettings, Transcript, make_recognizer, whisper_installed
+from voice.audio import AudioChunk
+from voice.content import load_dialog
+from voice.events import Awaiting
+from voice.grammar import Grammar
+from voice.grammar.questions import Grammars
+from voice.understand import Understanding
+
+KINDS = {q: s.kind for q, s in load_dialog("en").consultation.questions.items()}
+
+
+def grammar_of(grammars: Grammars, question: str) -> Grammar:
+    return grammars.get(Awaiting(question, question_kind=KINDS[question]))
+
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not whisper_installed(), reason="the whisper extra is not installed: pip install .[whisper]"
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def grammars() -> Grammars:
+    return Grammars(load_dialog("en"))
+
+
+@pytest.fixture(scope="module")
+def understanding() -> Understanding:
+    return Understanding(load_dialog("en").intents)
+
+
+@pytest.fixture(scope="module")
+def always() -> object:
+    settings = RecognitionSettings(engine="whisper", whisper_when="always", denoise="webrtc")
+    return make_recognizer(settings, "en")
+
+
+def hear(recognizer: object, audio: AudioChunk, grammar: object) -> Transcript | None:
+    return recognizer.transcribe(stream(audio), grammar)  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "snr_db", "means"),
+    [
+        ("weakness", "no", None, "no"),
+        ("numbness", "yes a little", 10.0, "yes"),
+        ("spreading", "i'm not sure", None, "unsure"),
+        ("duration", "about two weeks", None, 14.0),
+        ("duration", "since yesterday", 10.0, 1.0),
+    ],
+)
+def test_answers_are_heard_with_their_meaning(
+    always: object,
+    grammars: Grammars,
+    understanding: Understanding,
+    question: str,
+    text: str,
+    snr_db: float | None,
+    means: object,
+) -> None:
+    transcript = hear(
+        always, utterance(text, snr_db=snr_db, lead_s=0.5), grammar_of(grammars, question)
+    )
+    assert transcript is not None and transcript.in_grammar
+    meaning = understanding.parse(transcript.text)
+    assert meaning is not None and meaning.answer == means, transcript
+    assert transcript.evidence["whisper"] == 1.0  # Whisper weighed it (always)
+    assert transcript.confidence >= 0.6  # a clear answer is not asked about again
+
+
+def test_something_else_is_not_taken_for_an_answer(always: object, grammars: Grammars) -> None:
+    heard = hear(
+        always, utterance("the weather in paris is lovely today"), grammar_of(grammars, "weakness")
+    )
+    assert heard is None or not heard.in_grammar or heard.confidence < 0.6
+
+
+def test_doubtful_mode_asks_whisper_only_when_pocketsphinx_is_unsure(grammars: Grammars) -> None:
+    recognizer = make_recognizer(RecognitionSettings(engine="whisper", denoise="webrtc"), "en")
+    for text in ("no", "yes", "not really"):
+        hear(recognizer, utterance(text, lead_s=0.5), grammars.get(Awaiting("weakness")))
+    use = recognizer.use  # type: ignore[attr-defined]
+    assert use.turns == 3 and use.asked <= use.turns
+
+
+# --- the guards, on the model itself -----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def model() -> object:
+    from voice.asr.whisper import WhisperModel
+
+    return WhisperModel()
+
+
+def test_noise_alone_is_no_speech(model: object) -> None:
+    rng = np.random.default_rng(4)
+    noise = np.clip(rng.normal(0.0, 300.0, 2 * RATE_HZ), -32768, 32767).astype(np.int16)
+    free = model.decode(model.encode(noise), 20)  # type: ignore[attr-defined]
+    assert free.silent, free
+    speech = utterance("no it doesn't").samples
+    assert not model.decode(model.encode(speech), 20).silent  # type: ignore[attr-defined]
+
+
+def test_the_token_limit_stops_a_long_decoding(model: object) -> None:
+    long = utterance(
+        "my foot has been twitching for a long time and I have tried stretching it every "
+        "morning and every evening but it keeps coming back again and again"
+    ).samples
+    free = model.decode(model.encode(long), 12)  # type: ignore[attr-defined]
+    assert free.runaway and len(free.text.split()) <= 12
+
+
+def test_a_repeated_word_is_kept_once(model: object) -> None:
+    speech = utterance("no, no, no, no, no, no, no, no").samples
+    free = model.decode(model.encode(speech), 40)  # type: ignore[attr-defined]
+    assert free.runaway
+    assert len(free.text.split()) <= 2, free.text
