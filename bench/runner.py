@@ -213,10 +213,6 @@ def _confirm_below() -> float:
     return float(CONFIRM_BELOW)
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def grammar_for(grammars: Any, dialog: Any, question: str) -> Any:
     """A question's grammar: by the awaited value (this tree), or by id (older trees)."""
     from voice.events import Awaiting
@@ -226,3 +222,8 @@ def grammar_for(grammars: Any, dialog: Any, question: str) -> Any:
         return grammars.get(Awaiting(question, question_kind=kind))
     except TypeError:  # older trees: Awaiting had no question_kind, get() took the id
         return grammars.get(question)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+
