@@ -195,3 +195,29 @@ def test_any_input_never_crashes_and_always_ends(dialog: Dialog, replies: list) 
     assert result is not None, "the consultation must end"
     if result.outcome == "self_care":
         assert all(result.answers.get(s) == "no" for s in WARNING_SIGNS)
+
+
+def test_nobody_answering_twice_ends_the_consultation_with_its_advice(dialog: Dialog) -> None:
+    """Silence to a question and to its reprompt: nobody is there. The consultation ends
+    through the give-up path, saying so, with the conservative advice and its urgency."""
+    conversation = Conversation(dialog)
+    conversation.start()
+    conversation.hear(None)
+    events = conversation.hear(None)
+    result = conversation.result
+    assert result is not None and result.ended == "gave_up" and not result.heard
+    assert result.outcome == "see_provider_promptly"
+    text = " ".join(e.text for e in events if isinstance(e, Say))
+    assert "didn't hear an answer" in text and "promptly" in text
+    assert "couldn't get a clear answer" in text and "weren't sure" not in text
+
+
+def test_an_answer_between_silences_starts_the_count_again(dialog: Dialog) -> None:
+    conversation = Conversation(dialog)
+    conversation.start()
+    for reply in (None, "no", None, "no", None):
+        conversation.hear(reply)
+    assert conversation.result is None and conversation.answers == {
+        "weakness": "no",
+        "numbness": "no",
+    }

@@ -11,7 +11,7 @@ import os
 import shutil
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -25,10 +25,9 @@ from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import LiveCapture, ShuttingDown
 from voice.content import Dialog, load_dialog
 from voice.errors import AudioError
-from voice.events import Awaiting, Event, Prompt, Say
-from voice.grammar.questions import Grammars
+from voice.events import Event, Prompt, Say
 from voice.listeners import PreparedAnswers
-from voice.serve import NobodyAnswered, ServeSink, SilenceLimit, chime
+from voice.serve import ServeSink, chime
 from voice.session import SpokenConsultation
 
 BLOCK = 800  # 50 ms at 16 kHz
@@ -146,27 +145,6 @@ def test_a_failed_speaker_is_looked_for_again_on_the_next_sentence() -> None:
     player.fail = False
     sink.probe()
     assert not sink.broken
-
-
-def silence_then(turns: list[str | None]) -> SilenceLimit:
-    return SilenceLimit(ScriptedRecognizer.of(turns), limit=2)
-
-
-def test_two_silent_turns_in_a_row_end_the_consultation() -> None:
-    recognizer = silence_then([None, None])
-    grammar = Grammars(dialog())
-    audio: Iterator[AudioChunk] = iter([second(0.1)] * 10)
-    assert recognizer.transcribe(audio, grammar.get(Awaiting("weakness"))) is None
-    with pytest.raises(NobodyAnswered):
-        recognizer.transcribe(audio, grammar.get(Awaiting("weakness")))
-
-
-def test_an_answer_between_silences_starts_the_count_again() -> None:
-    recognizer = silence_then([None, "no", None, "no"])
-    grammar = Grammars(dialog())
-    audio: Iterator[AudioChunk] = iter([second(0.1)] * 20)
-    heard = [recognizer.transcribe(audio, grammar.get(Awaiting("weakness"))) for _ in range(4)]
-    assert [t.text if t else None for t in heard] == [None, "no", None, "no"]
 
 
 class Synth:

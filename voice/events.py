@@ -54,6 +54,7 @@ class Result:
     reasons: tuple[str, ...]
     answers: dict[str, AnswerValue]
     ended: str = FINISHED
+    heard: bool = True  # anything at all was heard (False: nobody answered; nothing to keep)
 
 
 Event = Prompt | Say | Heard | Result

@@ -12,14 +12,14 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import numpy as np
 
-from voice.asr import Grammar, Recognizer, Transcript
+from voice.asr import Recognizer
 from voice.audio import AudioChunk, SpeechInterrupted
 from voice.capture import POLL_S, Backoff, LiveCapture, ShuttingDown
 from voice.errors import AudioError, ToeAssistantError
@@ -33,7 +33,6 @@ from voice.tts import Synthesizer
 
 _LOGGER = logging.getLogger(__name__)
 
-MAX_SILENT_TURNS = 2  # nothing heard to a question and to its reprompt: nobody is there
 STOP_GRACE_S = 1.6  # after SIGTERM, leave by force if a driver holds the clean-up longer
 CHIME_RATE_HZ = 16_000
 
@@ -44,7 +43,6 @@ class ServeSettings:
 
     summaries_dir: Path | None = None  # None: nothing about the person is written anywhere
     backoff: Backoff = field(default_factory=Backoff)
-    max_silent_turns: int = MAX_SILENT_TURNS
     debug: bool = False  # log answers and outcomes (never otherwise)
 
 
@@ -141,33 +139,6 @@ class ServeSink:
             raise
 
 
-class NobodyAnswered(Exception):
-    """Nothing was heard to a question nor to its reprompt."""
-
-
-class SilenceLimit:
-    """A Recognizer that gives up the consultation after ``limit`` silent turns in a row."""
-
-    def __init__(self, inner: Recognizer, limit: int) -> None:
-        """Wrap ``inner``; ``limit`` turns with nothing heard end the consultation."""
-        self.inner = inner
-        self.sample_rate_hz = inner.sample_rate_hz
-        self._limit = limit
-        self._silent = 0
-
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
-        """The inner transcript; NobodyAnswered on the last allowed silence."""
-        transcript = self.inner.transcribe(audio, grammar)
-        self._silent = self._silent + 1 if transcript is None else 0
-        if self._silent >= self._limit:
-            raise NobodyAnswered()
-        return transcript
-
-    def missing_words(self, grammar: Grammar) -> set[str]:
-        """The inner recognizer's missing words."""
-        return self.inner.missing_words(grammar)
-
-
 @dataclass
 class Server:
     """The loop of `serve`, over a started capture and a sink on it."""
@@ -233,7 +204,7 @@ class Server:
         self.capture.wake.arm()  # a second wake word right after the first starts nothing
         session = SpokenConsultation(
             self.dialog,
-            SilenceLimit(self.recognizer, self.settings.max_silent_turns),
+            self.recognizer,
             self.synthesizer,
             self.sink,
             MicrophoneListener(self.capture),
@@ -246,9 +217,6 @@ class Server:
                 reply_ms = (self.sink.first_sound_s - woke_s) * 1000
                 _LOGGER.info("answered the wake word in %.0f ms", reply_ms)
             result = session.run()
-        except NobodyAnswered:
-            _LOGGER.info("nothing heard after the reprompt: consultation over (nobody)")
-            return self._say_goodbye()
         except ShuttingDown:
             _LOGGER.info("stopping mid-consultation: nothing recorded")
             return None
@@ -257,16 +225,6 @@ class Server:
             return None
         self._finished(result)
         return self.sink.woke_s
-
-    def _say_goodbye(self) -> float | None:
-        """The polite end when nobody answers; the wake word's time if it cut it short."""
-        try:
-            self.sink.play(self.synthesizer.synthesize(self.dialog.consultation.say.stopped))
-        except SpeechInterrupted:
-            return self.sink.woke_s
-        except (ShuttingDown, AudioError) as err:
-            _LOGGER.info("goodbye not spoken: %s", err or "stopping")
-        return None
 
     def _finished(self, result: Result) -> None:
         _LOGGER.info("consultation over (%s)", result.ended)

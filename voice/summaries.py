@@ -60,8 +60,9 @@ class Summary:
 
 
 def worth_saving(result: Result) -> bool:
-    """A consultation that reached advice is saved; one the person stopped is not."""
-    return result.ended != STOPPED and result.outcome is not None
+    """A consultation that reached advice is saved; one the person stopped, or in which
+    nobody ever answered (a wake word heard by mistake), is not."""
+    return result.ended != STOPPED and result.outcome is not None and result.heard
 
 
 def summary_of(result: Result, locale: str, now: datetime | None = None) -> Summary:

@@ -112,6 +112,7 @@ class Conversation:
         if text is None:
             return flow.silence(turn)
         flow.silent = 0
+        flow.heard = True
         reading = self.understanding.read(text, PREFER.get(turn.kind, ()), {"turn": turn.kind})
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)

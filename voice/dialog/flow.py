@@ -48,6 +48,7 @@ class Flow:
     last_prompt: Prompt | None = None
     failed_questions: int = 0  # questions in a row that got no usable answer
     silent: int = 0  # turns in a row with nothing heard
+    heard: bool = False  # anything heard in the whole consultation
     asked: int = 0  # prompts in the whole consultation
     denials: int = 0  # readbacks that could not be put right
     confirmed: bool = False  # the answers were read back and confirmed
@@ -199,8 +200,10 @@ class Flow:
         """No usable answers: what is unknown counts as not sure; the advice keeps its urgency."""
         turn = self.turn
         asking = turn is not None and turn.question in self.consultation.questions
-        if asking and turn is not None and (
-            turn.question not in self.record.answers or turn.kind == "follow_up"
+        if (
+            asking
+            and turn is not None
+            and (turn.question not in self.record.answers or turn.kind == "follow_up")
         ):
             self.record.count_unsure(turn.question)
         self._count_unknown()
@@ -259,7 +262,7 @@ class Flow:
         if self.decision is not None:  # the advice has begun: it stands
             return self.close(STOPPED)
         self.turn = None
-        self.result = Result(None, (), dict(self.record.answers), STOPPED)
+        self.result = Result(None, (), dict(self.record.answers), STOPPED, self.heard)
         return [Say(self.consultation.say.stopped), self.result]
 
     def finish(self, ended: str) -> list[Event]:
@@ -305,7 +308,8 @@ class Flow:
         decision = self.decision or decide(self.consultation, self.record.answers)
         closing = [Say(line.text) for line in self.consultation.outcomes[decision.outcome].closing]
         self.turn = None
-        self.result = Result(decision.outcome, decision.reasons, dict(self.record.answers), ended)
+        answers = dict(self.record.answers)
+        self.result = Result(decision.outcome, decision.reasons, answers, ended, self.heard)
         return [*closing, Say(self.consultation.say.goodbye), self.result]
 
     def reopen(self) -> None:
