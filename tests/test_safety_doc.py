@@ -61,6 +61,11 @@ def rows(consultation: Consultation) -> list[tuple[str, list[int]]]:
         for name, outcome in consultation.outcomes.items()
         for i, line in enumerate(outcome.say)
     ]
+    for outcome in consultation.outcomes.values():
+        found += [(f"tip | {i}", source_lines(tip.source)) for i, tip in enumerate(outcome.tips)]
+        found += [(f"closing | {i}", source_lines(c.source)) for i, c in enumerate(outcome.closing)]
+    if consultation.triggers is not None:
+        found.append(("triggers question | —", source_lines(consultation.triggers.source)))
     return found
 
 
