@@ -17,7 +17,8 @@ pytestmark = pytest.mark.realtime
 
 DELAYS_S = (0.0, 0.2, 0.5)  # after the "listening for" line, turn by turn
 ANSWERS = {"weakness": "no", "numbness": "no", "spreading": "not really",
-           "skin_changes": "no", "duration": "about a week", "remedies_helped": "yes"}  # fmt: skip
+           "skin_changes": "no", "duration": "about a week", "remedies_helped": "yes",
+           "triggers": "no", "more_tips": "no"}  # fmt: skip
 ROOMS = {"quiet": (30.0, None), "white noise 10 dB": (0.0, 10.0)}  # room RMS, or the SNR
 
 

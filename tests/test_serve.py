@@ -67,9 +67,11 @@ def test_consultations_one_after_another_with_an_interruption_and_silence(
     assert serve.wait_for_result(4)["ended"] == "stopped"
     serve.expect(WAITING)
 
-    # Silence after waking: the question, its reprompt, then a polite goodbye.
+    # Silence after waking: the question, its reprompt, then the dialog's goodbye.
     serve.wake()
-    serve.expect("nothing heard after the reprompt")
+    serve.expect("nothing usable heard for weakness")
+    serve.expect("nothing usable heard for weakness")
+    assert serve.expect("consultation over") == "(gave_up)"
     serve.expect(WAITING)
     assert len(serve.results()) == 4  # nothing to report on
 

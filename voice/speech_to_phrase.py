@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import re
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, get_args
 
 import yaml
 
 from voice.content import Dialog
 from voice.errors import DialogError
+from voice.events import Kind
 from voice.files import write_atomic
 from voice.grammar import build_grammar
 from voice.intents import listening_intents
@@ -37,7 +38,7 @@ SPEECH_TO_PHRASE_LANGUAGES = frozenset(
 )
 _TEMPLATE_SYNTAX = re.compile(r"[\[\]()<>{}|]")
 _KINDS = ("yes_no", "duration")
-_AWAITING = ("answer", "confirm", "follow_up", "readback")
+_AWAITING = get_args(Kind)  # every turn, the self-care ending's questions too
 
 
 def spoken_intents(dialog: Dialog) -> list[str]:

@@ -119,6 +119,7 @@ class Conversation:
         if said.empty:
             return flow.not_understood(turn)
         heard = _heard(turn.question, text, reading, said, confidence)
+        flow.record.triggers |= said.triggers  # "…, I've been drinking a lot of coffee": kept
         doubtful = confidence < self.consultation.settings.confirm_below
         if turn.pending is not None:
 

@@ -25,7 +25,6 @@ def hear_triggers(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Ev
     if said.command is not None and not said.triggers:
         return flow.command(said.command, turn, doubtful)
     if said.triggers or said.declines() or said.reply == UNSURE:
-        flow.record.triggers = said.triggers
         return flow.tips()
     return flow.not_understood(turn)
 
