@@ -70,7 +70,7 @@ def converse(answers: Answers, locale: str = "en") -> ChatRun:
     from voice.cli.output import event_json
     from voice.dialog import Conversation
 
-    conversation = Conversation(_dialog(locale))
+    conversation = Conversation(shipped_dialog(locale))
     queues = _replies(answers)
     run = ChatRun()
     events = conversation.start()
@@ -87,7 +87,8 @@ def converse(answers: Answers, locale: str = "en") -> ChatRun:
 
 
 @functools.cache
-def _dialog(locale: str) -> Dialog:
+def shipped_dialog(locale: str) -> Dialog:
+    """A shipped dialog, loaded once per test process (its understanding is then shared)."""
     from voice.content import load_dialog
 
     return load_dialog(locale)

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from voice.content import load_dialog
+from tests.chat_driver import shipped_dialog
 from voice.dialog.said import interpret
 from voice.intents import BOUND_INTENTS
-from voice.understand import Understanding
+from voice.understand import Understanding, understanding_for
 
 
 @pytest.fixture(scope="module")
 def understand() -> Understanding:
-    return Understanding(load_dialog("en").intents)
+    return understanding_for(shipped_dialog("en").intents)
 
 
 YES = [
@@ -231,7 +231,7 @@ PLAIN_TALK = [
 def test_answers_as_people_say_them(
     understand: Understanding, text: str, asked: str, facts: dict[str, object]
 ) -> None:
-    consultation = load_dialog("en").consultation
+    consultation = shipped_dialog("en").consultation
     said = interpret(understand.read(text), consultation, asked)
     assert dict(said.facts) == facts, said
 

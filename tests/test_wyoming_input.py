@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from wyoming.asr import Transcript
 from wyoming.info import Describe
 
-from tests.chat_driver import _dialog
+from tests.chat_driver import shipped_dialog
 from tests.wyoming_driver import Running, exchange, raw, say, service
 from voice.wyoming.conversations import Conversations
 from voice.wyoming.handle import Desk, Reply, Request
@@ -196,7 +196,7 @@ def test_a_failing_turn_is_an_error_event_and_the_service_goes_on(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     async def scenario() -> list[str]:
-        dialogs = {"en": _dialog("en")}
+        dialogs = {"en": shipped_dialog("en")}
         desk = FailingDesk(dialogs, Conversations(60, 10))
         server = Service(desk, ServiceSettings(host="127.0.0.1", port=0))
         bound: asyncio.Future[str] = asyncio.get_running_loop().create_future()

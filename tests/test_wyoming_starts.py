@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from tests.chat_driver import _dialog
+from tests.chat_driver import shipped_dialog
 from voice.content import Dialog
 from voice.errors import DialogError
 from voice.grammar import build_grammar
@@ -42,14 +42,14 @@ def without_starts(dialog: Dialog) -> Dialog:
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 def test_start_phrases_start_and_nothing_else_does(locale: str) -> None:
-    starts = StartPhrases(_dialog(locale))
+    starts = StartPhrases(shipped_dialog(locale))
     assert [t for t in STARTS[locale] if not starts.starts(t)] == []
     assert [t for t in NOT_STARTS[locale] if starts.starts(t)] == []
 
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 def test_every_spoken_start_phrase_starts(locale: str) -> None:
-    dialog = _dialog(locale)
+    dialog = shipped_dialog(locale)
     phrases = build_grammar(dialog.intents, [START_INTENT], "start", locale).phrases
     starts = StartPhrases(dialog)
     assert phrases and [p for p in phrases if not starts.starts(p)] == []
@@ -57,7 +57,7 @@ def test_every_spoken_start_phrase_starts(locale: str) -> None:
 
 @pytest.mark.parametrize("locale", ["en", "ko"])
 def test_no_answer_the_consultation_listens_for_is_a_start_phrase(locale: str) -> None:
-    dialog = _dialog(locale)
+    dialog = shipped_dialog(locale)
     starts = StartPhrases(dialog)
     phrases = {p for g in Grammars(dialog).all() for p in g.phrases}
     assert phrases and sorted(p for p in phrases if starts.starts(p)) == []
@@ -67,7 +67,7 @@ def test_no_answer_the_consultation_listens_for_is_a_start_phrase(locale: str) -
 def test_the_start_block_changes_no_understanding_and_no_grammar(locale: str) -> None:
     """The same answers mean the same with and without the block, and every spoken grammar
     is the same: inside a consultation a start phrase is just words not understood."""
-    dialog = _dialog(locale)
+    dialog = shipped_dialog(locale)
     bare = without_starts(dialog)
     with_block, without = Understanding(dialog.intents), Understanding(bare.intents)
     grammars = {g.name: g.phrases for g in Grammars(dialog).all()}
@@ -80,4 +80,4 @@ def test_the_start_block_changes_no_understanding_and_no_grammar(locale: str) ->
 
 def test_a_dialog_without_start_phrases_is_one_clear_error() -> None:
     with pytest.raises(DialogError, match=r"start_consultation.*missing"):
-        StartPhrases(without_starts(_dialog("en")))
+        StartPhrases(without_starts(shipped_dialog("en")))

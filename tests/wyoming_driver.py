@@ -24,7 +24,7 @@ from wyoming.asr import Transcript
 from wyoming.client import AsyncTcpClient
 from wyoming.event import Event, async_read_event
 
-from tests.chat_driver import Answers, _dialog, _next_reply, _replies, toe_assistant
+from tests.chat_driver import Answers, shipped_dialog, _next_reply, _replies, toe_assistant
 from voice.wyoming.conversations import Conversations
 from voice.wyoming.handle import Desk
 from voice.wyoming.server import Service
@@ -54,7 +54,7 @@ async def service(
     """The service on 127.0.0.1 and a free port, in this event loop, stopped afterwards."""
     config = replace(ServiceSettings(host="127.0.0.1", port=0), **settings)
     desk = Desk(
-        {locale: _dialog(locale) for locale in locales},
+        {locale: shipped_dialog(locale) for locale in locales},
         Conversations(config.idle_timeout_s, config.max_consultations),
     )
     server = Service(desk, config)

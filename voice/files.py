@@ -78,22 +78,29 @@ def read_text(path: Path, error: type[ToeAssistantError], max_bytes: int = MAX_T
         ) from err
 
 
+# libyaml's loader where PyYAML was built with it (every wheel is): the same safe loading, several
+# times faster, so the dialog loads in a fraction of the time
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def parse_yaml(text: str, origin: str, error: type[ToeAssistantError]) -> Any:
     """Parse YAML safely (no tags, bounded nesting); ``origin`` names it in errors."""
     try:
         _check_depth(text, origin, error)
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_LOADER)
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         where = f":{mark.line + 1}" if mark is not None else ""
         problem = getattr(err, "problem", None) or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml's own limit, met before ours on one line
+            problem = f"nested more than {MAX_YAML_DEPTH} levels deep"
         raise error(f"{origin}{where}: {problem}") from err
 
 
 def _check_depth(text: str, origin: str, error: type[ToeAssistantError]) -> None:
     """Refuse deep nesting before composing it: PyYAML would recurse until it crashes."""
     depth = 0
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:

@@ -17,7 +17,7 @@ from voice.locale import resolve_locale
 from voice.schema import AnswerValue, Dialog
 from voice.session import Listener, SpokenConsultation
 from voice.tts import EspeakSynthesizer, Synthesizer, TtsSettings
-from voice.understand import Understanding
+from voice.understand import understanding_for
 
 DENOISE_CHOICES = ("auto", "on", "off", "webrtc", "deepfilter")  # on: webrtc, as before
 DEVICE_HELP = (
@@ -136,7 +136,7 @@ def simulated_person(
 
 def meaning_of(dialog: Dialog, text: str) -> AnswerValue | None:
     """What an answer means as the dialog would record it; None when it carries no answer."""
-    meaning = Understanding(dialog.intents).parse(text)
+    meaning = understanding_for(dialog.intents).parse(text)
     return None if meaning is None else meaning.answer
 
 
