@@ -54,6 +54,19 @@ def test_bad_options_are_one_line_and_exit_2(
     assert err.count("\n") == 1 and says in err and err.startswith("toe-assistant: "), err
 
 
+def test_the_units_options_file_is_read_with_its_quotes_and_names_a_bad_option(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """The unit starts `wyoming --options-file /etc/toe-assistant/wyoming.options`."""
+    options = tmp_path / "wyoming.options"
+    options.write_text('# written by deploy/install\n--locale en\n--save-summaries "/dev/null"\n')
+    code, err = wyoming(capfd, "--options-file", str(options))
+    assert code == 2 and err.count("\n") == 1 and "/dev/null" in err and "not a folder" in err, err
+    options.write_text("--locale en --idle-timeout\n")
+    code, err = wyoming(capfd, "--options-file", str(options))
+    assert code == 2 and err.count("\n") == 1 and str(options) in err, err
+
+
 def test_an_address_in_use_is_one_line_and_exit_2(capfd: pytest.CaptureFixture[str]) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
@@ -189,7 +202,7 @@ def test_unit_runs_the_command_with_its_own_options_on_loopback() -> None:
     exec_start = re.search(r"^ExecStart=(.*)$", text, re.M)
     assert exec_start is not None
     words = exec_start.group(1).split()
-    assert words[1:3] == ["wyoming", "$TOE_ASSISTANT_WYOMING_OPTIONS"]
+    assert words[1:] == ["wyoming", "--options-file", "/etc/toe-assistant/wyoming.options"]
     assert "IPAddressAllow=localhost" in text and "IPAddressDeny=any" in text
     assert "RestartPreventExitStatus=2" in text
     allowed = re.search(r"^RestrictAddressFamilies=(.*)$", text, re.M)

@@ -8,6 +8,7 @@ import signal
 from pathlib import Path
 from typing import Any
 
+from voice.cli.options_file import add_options_file
 from voice.errors import UsageError
 from voice.wyoming.settings import (
     DEFAULT_URI,
@@ -60,6 +61,7 @@ def register(subparsers: Any) -> None:
         metavar="DIR",
         help="append one line per finished consultation to DIR/summaries.jsonl (mode 0600)",
     )
+    add_options_file(wyoming)  # what the service's unit starts it with (deploy/install)
     # Listening, consultations starting and ending, and every bad event are logged by default.
     wyoming.set_defaults(func=run, log_names=("voice.wyoming", "voice.cli.wyoming"))
 
