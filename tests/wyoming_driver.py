@@ -24,7 +24,7 @@ from wyoming.asr import Transcript
 from wyoming.client import AsyncTcpClient
 from wyoming.event import Event, async_read_event
 
-from tests.chat_driver import Answers, shipped_dialog, _next_reply, _replies, toe_assistant
+from tests.chat_driver import Answers, _next_reply, _replies, shipped_dialog, toe_assistant
 from voice.wyoming.conversations import Conversations
 from voice.wyoming.handle import Desk
 from voice.wyoming.server import Service
