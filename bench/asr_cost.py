@@ -52,7 +52,8 @@ def _turns(count: int) -> list[tuple[str, np.ndarray]]:
 
 def _engine_cost(engine: str, turns: list[tuple[str, np.ndarray]], **settings: Any) -> dict:
     from bench.runner import grammar_for
-    from voice.asr import RecognitionSettings, make_recognizer
+    from voice.asr import RecognitionSettings
+    from voice.asr.engines import make_recognizer
     from voice.audio import AudioChunk
     from voice.content import load_dialog
     from voice.grammar.questions import Grammars

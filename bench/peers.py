@@ -37,7 +37,8 @@ class OpenTranscriber:
         else:
             import vosk
 
-            from voice.asr import RecognitionSettings, resolve_engine
+            from voice.asr import RecognitionSettings
+            from voice.asr.engines import resolve_engine
 
             vosk.SetLogLevel(-1)
             choice = resolve_engine(RecognitionSettings(engine="vosk"), locale)

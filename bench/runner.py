@@ -55,7 +55,8 @@ class System:
     """The recognizer, grammars and dialog of one system under test."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        from voice.asr import RecognitionSettings, make_recognizer
+        from voice.asr import RecognitionSettings
+        from voice.asr.engines import make_recognizer
         from voice.content import load_dialog
         from voice.grammar import build_grammar
         from voice.grammar.questions import Grammars
@@ -226,4 +227,3 @@ def grammar_for(grammars: Any, dialog: Any, question: str) -> Any:
 
 if __name__ == "__main__":
     sys.exit(main())
-

@@ -14,7 +14,8 @@ import yaml
 from tests.chat_driver import chat, converse, shipped_dialog
 from tests.test_chat import SIGNS as SIGN_IDS
 from tests.test_chat import expected_outcome
-from voice.asr import RecognitionSettings, Recognizer, make_recognizer
+from voice.asr import RecognitionSettings, Recognizer
+from voice.asr.engines import make_recognizer
 from voice.content import Dialog
 from voice.dialog.said import interpret
 from voice.grammar import Grammar, build_grammar, phrase_count

@@ -16,7 +16,7 @@ import pytest
 from tests.alsa_card import VirtualCard
 from tests.chat_driver import toe_assistant
 from tests.speech import DEFAULT_RATE_WPM, utterance
-from voice.asr import whisper_installed
+from voice.asr.engines import whisper_installed
 from voice.audio import read_wav, write_wav
 from voice.content import load_dialog
 

@@ -69,7 +69,8 @@ def _vocabulary(
     dialog: Dialog, models_dir: Path | None
 ) -> Iterator[tuple[str, dict[str, set[str]]]]:
     """For each installed engine of the locale: grammar name -> words its model lacks."""
-    from voice.asr import RecognitionSettings, build_recognizer, installed_engines
+    from voice.asr import RecognitionSettings
+    from voice.asr.engines import build_recognizer, installed_engines
     from voice.grammar.questions import Grammars
 
     grammars = Grammars(dialog).all()

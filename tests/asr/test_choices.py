@@ -6,12 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from voice.asr import (
-    WHISPER_MIN_MEMORY_MB,
-    RecognitionSettings,
-    resolve_engine,
-    whisper_installed,
-)
+from voice.asr import WHISPER_MIN_MEMORY_MB, RecognitionSettings
+from voice.asr.engines import resolve_engine, whisper_installed
 from voice.asr.mel import N_MELS, RATE_HZ, log_mel, mel_filters
 from voice.asr.posterior import candidates, nearest, weigh
 from voice.asr.whisper import FreeDecoding, collapse_repeats, words, written_form

@@ -13,7 +13,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from voice.asr import RecognitionSettings, make_recognizer
+from voice.asr import RecognitionSettings
+from voice.asr.engines import make_recognizer
 from voice.audio import AudioChunk
 from voice.grammar import Grammar
 

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from tests.speech import RATE_HZ, stream, utterance
-from voice.asr import RecognitionSettings, Transcript, make_recognizer, whisper_installed
+from voice.asr import RecognitionSettings, Transcript
+from voice.asr.engines import make_recognizer, whisper_installed
 from voice.audio import AudioChunk
 from voice.content import load_dialog
 from voice.events import Awaiting

@@ -50,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Load everything once (a broken dialog or missing model exits 2), then serve."""
-    from voice.asr import resolve_engine
+    from voice.asr.engines import resolve_engine
     from voice.capture import CLOSE_TIMEOUT_S, LiveCapture
     from voice.cli.output import EventPrinter
     from voice.reconnect import Reconnector

@@ -7,7 +7,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from voice.asr import ENGINES, RecognitionSettings, Recognizer, make_recognizer
+from voice.asr import ENGINES, RecognitionSettings, Recognizer
+from voice.asr.engines import make_recognizer
 from voice.audio import AudioChunk, AudioSink, resample
 from voice.cli.output import EventPrinter
 from voice.content import load_dialog

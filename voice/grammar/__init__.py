@@ -17,7 +17,6 @@ from voice.grammar.compile import SPEECH_KEY, compile_intents, normalize_words
 from voice.grammar.jsgf import to_jsgf
 from voice.grammar.phrases import (
     MAX_PHRASES,
-    grammar_words,
     list_phrases,
     phrase_count,
     prune,
@@ -74,6 +73,11 @@ def build_grammar(
     """Compile the spoken templates of ``intent_names`` into one question's speech grammar."""
     top, rules = compile_intents(intents, intent_names, name, language)
     return Grammar.from_tree(name, top, rules)
+
+
+def grammar_words(grammar: Grammar) -> frozenset[str]:
+    """Every word a grammar can produce."""
+    return frozenset(word for phrase in grammar.phrases for word in phrase.split())
 
 
 def without_words(grammar: Grammar, words: Iterable[str]) -> Grammar:

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from voice.errors import DialogError
-from voice.grammar.tree import Alt, Node, Ref, Words
-
-if TYPE_CHECKING:
-    from voice.grammar import Grammar
+from voice.grammar.tree import Alt, GrammarTree, Node, Ref, Words
 
 
 @dataclass(frozen=True)
@@ -22,7 +18,7 @@ class WordAutomaton:
     final_states: frozenset[int]
 
 
-def word_automaton(grammar: Grammar) -> WordAutomaton:
+def word_automaton(grammar: GrammarTree) -> WordAutomaton:
     """The grammar as a Glushkov automaton (engines mishandle chains of empty moves)."""
     rules = dict(grammar.rules)
     words: list[str] = [""]  # position 0 is the start state

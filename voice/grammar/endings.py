@@ -10,14 +10,10 @@ short pause. Words that complete a phrase but could still become another intent'
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
 
 from voice.grammar.automaton import WordAutomaton, word_automaton
-from voice.grammar.tree import Alt, Ref
-
-if TYPE_CHECKING:
-    from voice.grammar import Grammar
+from voice.grammar.tree import Alt, GrammarTree, Ref
 
 SETTLED, OPEN, PARTIAL, OFF = "settled", "open", "partial", "off"
 
@@ -43,15 +39,13 @@ class Endings:
         return PARTIAL if going_on else OFF
 
 
-def endings(grammar: Grammar) -> Endings:
+def endings(grammar: GrammarTree) -> Endings:
     """The Endings of ``grammar``, split by the intents its top level names."""
-    from voice.grammar import Grammar
-
     top = grammar.top
     items = top.items if isinstance(top, Alt) and not top.optional else (top,)
     if not all(isinstance(item, Ref) for item in items):
         return Endings((word_automaton(grammar),))
-    parts = (Grammar(grammar.name, item, grammar.rules) for item in items)
+    parts = (replace(grammar, top=item) for item in items)  # type: ignore[type-var]  # Grammar is a dataclass
     return Endings(tuple(word_automaton(part) for part in parts))
 
 

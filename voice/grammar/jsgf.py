@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-from voice.grammar.tree import RULE_NAME_CHARS, Node, Ref, Seq, Words, is_void
-
-if TYPE_CHECKING:
-    from voice.grammar import Grammar
+from voice.grammar.tree import RULE_NAME_CHARS, GrammarTree, Node, Ref, Seq, Words, is_void
 
 
-def to_jsgf(grammar: Grammar) -> str:
+def to_jsgf(grammar: GrammarTree) -> str:
     """The grammar as JSGF: one public rule, then one rule per list, expansion rule and intent."""
     top_name = RULE_NAME_CHARS.sub("_", grammar.name) or "grammar"
     lines = ["#JSGF V1.0;", f"grammar {top_name};", ""]

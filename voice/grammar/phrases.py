@@ -5,11 +5,11 @@ from __future__ import annotations
 import itertools
 import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from voice.grammar.tree import (
     VOID,
     Alt,
+    GrammarTree,
     Node,
     Ref,
     Rules,
@@ -20,9 +20,6 @@ from voice.grammar.tree import (
     is_void,
     seq,
 )
-
-if TYPE_CHECKING:
-    from voice.grammar import Grammar
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -47,15 +44,10 @@ def list_phrases(name: str, top: Node, rules: Rules) -> tuple[str, ...]:
     return tuple(sorted({" ".join(words) for words in words_list if words}))
 
 
-def phrase_count(grammar: Grammar) -> int:
+def phrase_count(grammar: GrammarTree) -> int:
     """How many word sequences ``grammar`` accepts (may exceed ``len(phrases)``)."""
     rules = dict(grammar.rules)
     return _count(grammar.top, rules, {}) - (1 if _nullable(grammar.top, rules) else 0)
-
-
-def grammar_words(grammar: Grammar) -> frozenset[str]:
-    """Every word a grammar can produce."""
-    return frozenset(word for phrase in grammar.phrases for word in phrase.split())
 
 
 def speakable(top: Node, rules: Rules) -> bool:

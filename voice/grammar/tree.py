@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,21 @@ class Ref:
 
 Node = Words | Seq | Alt | Ref
 Rules = Mapping[str, Node]
+
+
+class GrammarTree(Protocol):
+    """What the listing, automaton, JSGF and ending code read of a voice.grammar.Grammar."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def top(self) -> Node: ...
+
+    @property
+    def rules(self) -> tuple[tuple[str, Node], ...]: ...
+
+
 EMPTY = Words(())
 VOID = Alt(())
 RULE_NAME_CHARS = re.compile(r"[^A-Za-z0-9_]")  # rule names stay valid JSGF identifiers
