@@ -20,7 +20,7 @@ from bench.conditions import CONDITIONS, babble_talkers
 from bench.consult import Person, people, spoken_words
 from bench.corpus import Clip, Renderer, make_clips
 from bench.report import write_report
-from bench.systems import DEFAULT_SYSTEMS, ROOT, System, baseline_tree, systems
+from bench.systems import DEFAULT_SYSTEMS, ROOT, System, baseline_tree, default_cache, systems
 from voice.content import load_dialog
 
 RESULTS = ROOT / "bench" / "results"
@@ -60,7 +60,7 @@ def main() -> int:
     if args.sets:
         renders = {s: renders.get(s, FULL.renders[s]) for s in args.sets}
     conditions = list(args.conditions or plan.conditions)
-    cache = args.cache or _default_cache()
+    cache = args.cache or default_cache()
     renderer = Renderer(cache / "renders")
     started = time.perf_counter()
     clips = [clip for locale in args.locales for clip in make_clips(locale, renders)]
@@ -125,12 +125,6 @@ def _manifest(
             for p in crowd
         ],
     }
-
-
-def _default_cache() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("toe-assistant")) / "bench"
 
 
 def _render_all(renderer: Renderer, clips: list, locales: list[str], crowd: list) -> None:

@@ -75,6 +75,13 @@ def _device(memory_mb: int) -> dict[str, Any]:
     return {"device_memory_mb": memory_mb}
 
 
+def default_cache() -> Path:
+    """Where the benches keep rendered speech and old checkouts between runs."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("toe-assistant")) / "bench"
+
+
 def baseline_tree(cache: Path, ref: str = BASELINE_REF) -> Path | None:
     """``ref``'s voice/ and dialogs/ unpacked under ``cache`` (None outside a git checkout)."""
     target = cache / "trees" / ref[:12]

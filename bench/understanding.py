@@ -32,12 +32,12 @@ from typing import Any
 
 import yaml
 
-from bench.systems import ROOT, baseline_tree
+from bench.systems import BASELINE_REF, ROOT, baseline_tree, default_cache
 
 CORPUS = ROOT / "bench" / "data" / "understanding"
 RESULTS = ROOT / "bench" / "results"
 TODAY = date(2026, 12, 5)  # the corpus's "today": "since Tuesday" is 4 days
-BEFORE_REF = "16484ba15fa8a3e0bb4dcfdd9e7e86a1ee5bc21b"  # before issue 15
+BEFORE_REF = BASELINE_REF  # the commit before issues 15-18, as in the speech bench
 THRESHOLD_DAYS = 3.0
 SETS = ("tune", "test")
 Entry = dict[str, Any]
@@ -262,14 +262,13 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
 
 def _before(locale: str, entries: list[Entry]) -> tuple[list[Meant], list[float]]:
     """The understanding at BEFORE_REF, run in its own process on the same entries."""
-    cache = Path(os.environ.get("TOE_BENCH_CACHE", ROOT / ".bench-cache"))
-    tree = baseline_tree(cache, BEFORE_REF)
+    tree = baseline_tree(default_cache(), BEFORE_REF)
     if tree is None:
         raise SystemExit(f"cannot check out {BEFORE_REF[:12]}: not a git checkout")
     code = BEFORE_SCRIPT
     done = subprocess.run(
         [sys.executable, "-c", code, locale],
-        input=json.dumps(entries), capture_output=True, text=True, check=True,
+        input=json.dumps(entries), capture_output=True, text=True, check=True, cwd=tree,
         env={**os.environ, "PYTHONPATH": str(tree), "TOE_ASSISTANT_DIALOGS": str(tree / "dialogs")},
     )  # fmt: skip
     out = json.loads(done.stdout)
