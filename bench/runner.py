@@ -56,7 +56,11 @@ class System:
 
     def __init__(self, spec: dict[str, Any]) -> None:
         from voice.asr import RecognitionSettings
-        from voice.asr.engines import make_recognizer
+
+        try:
+            from voice.asr.engines import make_recognizer
+        except ImportError:  # older trees (BASELINE_REF): the factory was in voice.asr
+            from voice.asr import make_recognizer  # type: ignore[attr-defined,no-redef]
         from voice.content import load_dialog
         from voice.grammar import build_grammar
         from voice.grammar.questions import Grammars
