@@ -135,3 +135,24 @@ def test_unknown_locale_is_a_usage_error() -> None:
     run = chat({}, "--locale", "xx")
     assert run.exit_code == 2
     assert "unknown locale" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_plain_transcript_says_what_each_clause_meant_and_what_was_taken() -> None:
+    from io import StringIO
+
+    from voice.cli.output import EventPrinter
+    from voice.events import Heard
+
+    heard = Heard(
+        "numbness", "not numb, but it burns", "deny_sign", 1.0,
+        parts=({"text": "not numb", "intent": "deny_sign"},
+               {"text": "it burns", "intent": "report_sign"}),
+        understood={"numbness": "yes"},
+    )  # fmt: skip
+    printed = StringIO()
+    EventPrinter(stream=printed).emit([heard, Heard("weakness", "stop", "stop")])
+    assert printed.getvalue().splitlines() == [
+        "  (heard 'not numb, but it burns' as deny_sign + report_sign, confidence 1.00;"
+        " understood numbness=yes)",
+        "  (heard 'stop' as stop, confidence 1.00)",
+    ]

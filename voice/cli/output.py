@@ -55,8 +55,18 @@ class EventPrinter:
         if isinstance(event, (Prompt, Say)):
             return f"assistant: {event.text}"
         if isinstance(event, Heard):
-            return f"  (heard {event.text!r} as {event.intent}, confidence {event.confidence:.2f})"
+            return _heard_line(event)
         return _result_line(event)
+
+
+def _heard_line(heard: Heard) -> str:
+    """What was heard, how each clause was read, and what the dialog took from it."""
+    intents = " + ".join(dict.fromkeys(str(part["intent"]) for part in heard.parts))
+    line = (
+        f"  (heard {heard.text!r} as {intents or heard.intent}, confidence {heard.confidence:.2f}"
+    )
+    taken = ", ".join(f"{key}={value}" for key, value in heard.understood.items())
+    return f"{line}; understood {taken})" if taken else f"{line})"
 
 
 def _result_line(result: Result) -> str:
