@@ -220,6 +220,7 @@ PLAIN_TALK = [
     ("yes, but my ankle tingles", "weakness", {"weakness": "yes", "numbness": "yes"}),
     ("not numb, but it burns", "numbness", {"numbness": "yes"}),
     ("yeah no, it's only the little toe", "spreading", {"spreading": "no"}),
+    ("actually wait, I do feel weak", "spreading", {"weakness": "yes"}),  # "I do" is no yes
     ("a bit of tingling now and then", "numbness", {"numbness": "yes"}),
     ("I did the stretches, didn't change anything", "remedies_helped", {"remedies_helped": "no"}),
     ("it helped at first but it's back", "remedies_helped", {"remedies_helped": "unsure"}),
