@@ -88,6 +88,24 @@ def test_no_to_the_readback_asks_what_is_different(dialog: Dialog) -> None:
     assert conversation.answers["duration"] == 14 and conversation.expecting == "remedies_helped"
 
 
+@pytest.mark.parametrize("hedged", ["mostly", "I think so", "sort of", "more or less"])
+def test_a_hedged_yes_to_the_readback_asks_what_is_different(dialog: Dialog, hedged: str) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, hedged)
+    assert conversation.result is None and events[-1] == Prompt(WHICH, "What is different?")
+    events = conversation.hear("nothing")  # nothing after all: read back again, a plain yes
+    assert asked(events) == [READBACK]
+    conversation.hear("yes")
+    finish(conversation)
+    assert conversation.result is not None and conversation.result.outcome == "self_care"
+
+
+def test_a_hedged_yes_to_did_you_say_no_does_not_confirm_it(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, ("no", 0.3), spoken=True)
+    assert said(events).endswith("Did you say no?"), said(events)
+    conversation.hear("I think so")
+    assert "weakness" not in conversation.answers  # a reassuring answer needs a plain yes
+
+
 def test_naming_the_wrong_answer_asks_that_question_again(dialog: Dialog) -> None:
     conversation, _ = talk(dialog, *SELF_CARE, "no", "the weakness one")
     assert conversation.expecting == "weakness" and "weakness" not in conversation.answers

@@ -2,7 +2,8 @@
 
 Only a plain, clear yes confirms the readback. Anything the reply adds is acted on (the
 answer changes, and the consultation goes on from there: another question, the readback
-again, or other advice); a plain "no" asks what is different instead of every question.
+again, or other advice); a plain "no", or a hedged yes ("mostly", "I think so"), asks what is
+different instead of every question.
 """
 
 from __future__ import annotations
@@ -22,10 +23,10 @@ def hear_readback(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Ev
         return correct(flow, found, said.bounds)
     if said.command is not None and not said.facts:
         return flow.command(said.command, turn, doubtful)
-    if said.agrees() and not (said.unclear or said.facts) and not doubtful:
+    if said.agrees_plainly() and not (said.unclear or said.facts) and not doubtful:
         flow.confirmed = True
         return flow.finish(FINISHED)
-    if said.reply in ("no", UNSURE) or said.unclear:
+    if said.reply in ("no", UNSURE) or said.hedged or said.unclear:
         return flow.ask_which()
     help_readback = Say(flow.consultation.say.help_readback)
     return flow.ask(turn, flow.readback_text(), (help_readback,))
@@ -43,6 +44,7 @@ def hear_which(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event
         return flow.advance()
     if said.command is not None:
         return flow.command(said.command, turn, doubtful)
-    if said.agrees() and not said.unclear and not doubtful:
-        return flow.ask_readback()  # nothing is different after all: read back again
+    nothing_else = said.agrees_plainly() or (said.reply == "no" and not said.facts)
+    if nothing_else and not said.unclear and not doubtful:
+        return flow.ask_readback()  # "nothing", "it's all right": read back again
     return flow.not_understood(turn)

@@ -41,6 +41,7 @@ class Said:
     """Everything one answer says."""
 
     reply: AnswerValue | None = None  # the bare yes / no / unsure / fine, combined
+    hedged: bool = False  # a bare yes said with a hedge: "mostly", "sort of", "I think so"
     replies: tuple[AnswerValue, ...] = ()  # each bare answer, in order
     facts: Mapping[str, AnswerValue] = field(default_factory=dict)  # question -> answer
     bounds: Mapping[str, str] = field(default_factory=dict)  # "more than a week": above
@@ -60,6 +61,10 @@ class Said:
     def agrees(self) -> bool:
         """A yes (or "all good"), and nothing else said against it."""
         return self.reply in ("yes", FINE)
+
+    def agrees_plainly(self) -> bool:
+        """A yes with no hedge: "mostly" or "I think so" does not confirm a readback."""
+        return self.agrees() and not self.hedged
 
     def declines(self) -> bool:
         """A no (or "I'm good"), to "more tips?" or to triggers."""
@@ -108,6 +113,7 @@ def interpret(
     """
     values: dict[str, list[Said3]] = {}
     replies: list[tuple[AnswerValue, bool]] = []
+    hedged = False
     command: str | None = None
     bound_reply = question = None
     triggers: set[str] = set()
@@ -121,6 +127,7 @@ def interpret(
             target = confirming
         if meaning.intent in ANSWER_INTENTS and target is None:
             replies.append((FINE if meaning.fine else _answer(meaning), meaning.correction))
+            hedged = hedged or (meaning.hedged and meaning.answer == "yes")
         elif target is not None and meaning.answer is not None:
             if _aside_time(meaning, target, asked):
                 continue  # "it helps for ten minutes": not how long the twitching has lasted
@@ -155,6 +162,7 @@ def interpret(
             bounds[target] = bound
     return Said(
         reply=_combine_replies(replies),
+        hedged=hedged,
         replies=tuple(value for value, _ in replies),
         facts=facts,
         bounds=bounds,
