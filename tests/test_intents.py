@@ -221,6 +221,10 @@ PLAIN_TALK = [
     ("not numb, but it burns", "numbness", {"numbness": "yes"}),
     ("yeah no, it's only the little toe", "spreading", {"spreading": "no"}),
     ("actually wait, I do feel weak", "spreading", {"weakness": "yes"}),  # "I do" is no yes
+    ("weak? no. sore? a bit", "weakness", {"weakness": "no", "skin_changes": "yes"}),  # echoes
+    ("no. swelling? yes", "weakness", {"weakness": "no", "skin_changes": "yes"}),
+    ("whats that mean, spread", "spreading", {}),  # a question back names the term it asks
+    ("what do you mean? I'm numb", "weakness", {"numbness": "yes"}),  # news is still news
     ("a bit of tingling now and then", "numbness", {"numbness": "yes"}),
     ("I did the stretches, didn't change anything", "remedies_helped", {"remedies_helped": "no"}),
     ("it helped at first but it's back", "remedies_helped", {"remedies_helped": "unsure"}),

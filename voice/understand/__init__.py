@@ -14,6 +14,7 @@ from voice.intents import (
     ANSWER_INTENTS,
     DURATION_INTENT,
     MAX_ANSWER_CHARS,
+    QUESTION_INTENT,
     SIGN_INTENTS,
     Meaning,
     meaning_of,
@@ -104,7 +105,9 @@ class Understanding:
                 return Reading(cleaned, (Part(clause, meaning),))
         pieces = with_leads(pieces, self._is_answer)
         parts: list[Part] = []
-        for clause, meaning, joined in segment(pieces, parse):
+        asking: list[bool] = []  # each part's clause ended with "?"
+        for found in segment(pieces, parse):
+            clause, meaning, joined = found.text, found.parsed, found.joined
             before = parts[-1].meaning if parts else None
             # "no, [swelling or colour change]": the no covers what follows it (but not what
             # follows a joining word: "no, and now the tingling …")
@@ -116,7 +119,10 @@ class Understanding:
                 and not before.about
             )
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
-            parts += [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
+            said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
+            parts += said
+            asking += [found.asks] * len(said)
+        parts = _echoes_named(parts, asking)
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
 
@@ -167,6 +173,33 @@ class Understanding:
     def _joining(self, words: tuple[str, ...]) -> int:
         """How many of the first words join two clauses ("but", "even though"); 0 for none."""
         return self._templates.rule(JOINING_RULE, words[:MAX_JOINT_WORDS])
+
+
+ECHO_WORDS = 3  # "weak?", "any swelling?": the question said back, at most this long
+
+
+def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
+    """A sign said back as a question and then answered ("weak? no"), or a bare term beside a
+    question back ("what's that mean, spread"), names what is meant; it reports nothing."""
+    out = list(parts)
+    for index, part in enumerate(parts):
+        meaning = part.meaning
+        if meaning is None or meaning.intent not in SIGN_INTENTS or meaning.about is None:
+            continue
+        words = len(part.text.split())
+        if words > ECHO_WORDS:
+            continue
+        before = parts[index - 1].meaning if index else None
+        after = parts[index + 1].meaning if index + 1 < len(parts) else None
+        answered = asking[index] and _bare_answer(after)
+        term = words == 1 and any(m is not None and m.intent == "help" for m in (before, after))
+        if answered or term:
+            out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
+    return out
+
+
+def _bare_answer(meaning: Meaning | None) -> bool:
+    return meaning is not None and meaning.intent in ANSWER_INTENTS and meaning.about is None
 
 
 _SHARED: dict[int, tuple[Intents, Understanding]] = {}

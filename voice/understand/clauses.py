@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TypeVar
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from voice.understand.templates import words_of
 
 # Marks between clauses; a full stop between digits ("2.5 weeks") is not one.
-_PUNCTUATION = re.compile(r"[,;:!?…()\[\]\u2014\u2013]|(?<!\d)\.|\.(?!\d)|\s-\s")
+_PUNCTUATION = re.compile(r"([,;:!?…()\[\]\u2014\u2013]|(?<!\d)\.|\.(?!\d)|\s-\s)")
+_SENTENCE_END = frozenset(".!?…")  # no clause reaches across these: "no. sore?" is not "no sore"
 _AND = re.compile(r"\s*[+&]\s*")  # "on my feet all week + lots of coffee"
 MAX_CLAUSE_ATOMS = 4  # a clause is at most this many pieces joined again ("pins and needles")
 MAX_LEAD_WORDS = 4  # "no", "yeah no", "i don't think so": how long a first answer can be
@@ -28,6 +29,8 @@ class Atom:
 
     words: tuple[str, ...]
     joint: tuple[str, ...] = ()  # the joining words before it ("but", "and"); () at punctuation
+    sentence: bool = False  # it starts a new sentence (after ". ! ?"): no clause spans into it
+    asks: bool = False  # it ends with a question mark: "weak? no" echoes the question
 
 
 def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
@@ -39,8 +42,11 @@ def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
     (0: none).
     """
     found: list[Atom] = []
-    for number, piece in enumerate(_PUNCTUATION.split(_AND.sub(" and ", text))):
+    split = _PUNCTUATION.split(_AND.sub(" and ", text))
+    marks = [*split[1::2], ""]  # the mark after each piece
+    for number, piece in enumerate(split[::2]):
         words = tuple(words_of(piece).split())
+        start = len(found)
         current: list[str] = []
         joint: tuple[str, ...] = ()
         i = 0
@@ -60,6 +66,10 @@ def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
             i += 1
         if current:
             found.append(Atom(tuple(current), joint))
+        if len(found) > start:
+            after_end = number > 0 and marks[number - 1] in _SENTENCE_END
+            found[start] = replace(found[start], sentence=after_end)
+            found[-1] = replace(found[-1], asks=marks[number] == "?")
     return found[:MAX_ATOMS]
 
 
@@ -79,8 +89,8 @@ def with_leads(pieces: list[Atom], is_answer: Callable[[str], bool]) -> list[Ato
     for atom in pieces:
         for n in range(min(MAX_LEAD_WORDS, len(atom.words) - 1), 0, -1):
             if is_answer(" ".join(atom.words[:n])):
-                out.append(Atom(atom.words[:n], atom.joint))
-                out.append(Atom(atom.words[n:]))
+                out.append(Atom(atom.words[:n], atom.joint, atom.sentence))
+                out.append(Atom(atom.words[n:], asks=atom.asks))
                 break
         else:
             out.append(atom)
@@ -90,22 +100,33 @@ def with_leads(pieces: list[Atom], is_answer: Callable[[str], bool]) -> list[Ato
 T = TypeVar("T")
 
 
-def segment(
-    pieces: list[Atom], parse: Callable[[str, bool], T | None]
-) -> list[tuple[str, T | None, bool]]:
+@dataclass(frozen=True)
+class Clause(Generic[T]):
+    """A clause of an answer and what it parsed to (None: nothing)."""
+
+    text: str
+    parsed: T | None
+    joined: bool = False  # a joining word ("but", "and") came before it
+    asks: bool = False  # it ended with a question mark
+
+
+def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[Clause[T]]:
     """The clauses covering the most words in the fewest pieces, each with what it parsed to.
 
-    A run of up to MAX_CLAUSE_ATOMS atoms may form one clause; a piece nothing understands is
-    kept on its own, as not understood. ``parse(clause, alone)`` is told whether the clause is
-    one atom: a template's wildcard may only take words within one ("when I walk far"), never
-    words across a joint, which may say something else ("…, and my toe is numb").
+    A run of up to MAX_CLAUSE_ATOMS atoms within one sentence may form one clause; a piece
+    nothing understands is kept on its own, as not understood. ``parse(clause, alone)`` is
+    told whether the clause is one atom: a template's wildcard may only take words within one
+    ("when I walk far"), never words across a joint, which may say something else ("…, and
+    my toe is numb").
     """
     n = len(pieces)
     # best[i]: (words understood, -clauses) for pieces[i:], and the clauses
-    best: list[tuple[tuple[int, int], list[tuple[str, T | None, bool]]]] = [((0, 0), [])] * (n + 1)
+    best: list[tuple[tuple[int, int], list[Clause[T]]]] = [((0, 0), [])] * (n + 1)
     for i in range(n - 1, -1, -1):
         options = []
         for j in range(i + 1, min(n, i + MAX_CLAUSE_ATOMS) + 1):
+            if j > i + 1 and pieces[j - 1].sentence:
+                break  # "no. sore?": two sentences, never one clause
             clause = text_of(pieces[i:j])
             parsed = parse(clause, j == i + 1)  # a wildcard never spans a joint
             if parsed is None and j > i + 1:
@@ -114,13 +135,14 @@ def segment(
             (rest_words, rest_clauses), rest = best[j]
             score = (covered + rest_words, rest_clauses - 1)
             joined = bool(pieces[i].joint)
-            options.append((score, [(clause, parsed, joined), *rest]))
+            options.append((score, [Clause(clause, parsed, joined, pieces[j - 1].asks), *rest]))
             if parsed is None:  # "no swelling no redness": two clauses with nothing between
                 halves = split_in_two(pieces[i].words, parse)
                 if halves:
                     score = (len(pieces[i].words) + rest_words, rest_clauses - 2)
                     (left, first), (right, second) = halves
-                    options.append((score, [(left, first, joined), (right, second, False), *rest]))
+                    cut = [Clause(left, first, joined), Clause(right, second, asks=pieces[i].asks)]
+                    options.append((score, [*cut, *rest]))
         best[i] = max(options, key=lambda option: option[0])
     return best[0][1]
 
