@@ -225,6 +225,7 @@ PLAIN_TALK = [
     ("no. swelling? yes", "weakness", {"weakness": "no", "skin_changes": "yes"}),
     ("whats that mean, spread", "spreading", {}),  # a question back names the term it asks
     ("now it's the other foot too", "numbness", {"spreading": "yes"}),
+    ("about the weakness one, I'd say yes", "skin_changes", {"weakness": "yes"}),  # named back
     ("what do you mean? I'm numb", "weakness", {"numbness": "yes"}),  # news is still news
     ("a bit of tingling now and then", "numbness", {"numbness": "yes"}),
     ("I did the stretches, didn't change anything", "remedies_helped", {"remedies_helped": "no"}),
