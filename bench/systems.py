@@ -45,7 +45,7 @@ def systems(locale: str, names: list[str]) -> list[System]:
     """The named systems for ``locale``."""
     engine = ENGINES[locale]
     known = {
-        "before": System("before", locale, engine, baseline=True),
+        "before": System("before", locale, engine, baseline=True, consult=True),
         "toe": System("toe", locale, "auto", consult=True, settings=_device(ZERO_MB)),
         "toe pi4": System("toe pi4", locale, "auto", consult=True, settings=_device(PI4_MB)),
         "whisper always": System(
