@@ -210,6 +210,7 @@ def test_nobody_answering_twice_ends_the_consultation_with_its_advice(dialog: Di
     text = " ".join(e.text for e in events if isinstance(e, Say))
     assert "didn't hear an answer" in text and "promptly" in text
     assert "couldn't get a clear answer" in text and "weren't sure" not in text
+    assert "haven't clearly helped" not in text  # nobody was asked about home remedies
 
 
 def test_an_answer_between_silences_starts_the_count_again(dialog: Dialog) -> None:
