@@ -24,6 +24,17 @@ def test_text_that_is_not_utf8_is_named_with_its_byte(tmp_path: Path) -> None:
         read_text(path, DialogError)
 
 
+@pytest.mark.parametrize("value", ["0b_", "0x_", "2001-02-30"])
+def test_a_value_that_only_looks_like_a_number_or_date_is_one_error(
+    tmp_path: Path, value: str
+) -> None:
+    """PyYAML's own constructors raise ValueError for these (atheris found "0b_")."""
+    path = tmp_path / "x.yaml"
+    path.write_text(f"settings:\n  reprompts: {value}\n")
+    with pytest.raises(DialogError, match=r"x.yaml: a value looks like a number or date"):
+        read_yaml(path, DialogError)
+
+
 def test_deep_nesting_is_refused_before_the_parser_recurses(tmp_path: Path) -> None:
     path = tmp_path / "deep.yaml"
     path.write_text("a: " + "[" * 100_000 + "]" * 100_000)

@@ -95,6 +95,11 @@ def parse_yaml(text: str, origin: str, error: type[ToeAssistantError]) -> Any:
         if "nesting depth" in problem:  # libyaml's own limit, met before ours on one line
             problem = f"nested more than {MAX_YAML_DEPTH} levels deep"
         raise error(f"{origin}{where}: {problem}") from err
+    except ValueError as err:  # PyYAML's constructors: "0b_" as a number, "2001-02-30" as a date
+        raise error(
+            f"{origin}: a value looks like a number or date but is not one ({err}); "
+            "put it in quotes if it is text"
+        ) from err
 
 
 def _check_depth(text: str, origin: str, error: type[ToeAssistantError]) -> None:
