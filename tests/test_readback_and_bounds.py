@@ -99,6 +99,19 @@ def test_a_hedged_yes_to_the_readback_asks_what_is_different(dialog: Dialog, hed
     assert conversation.result is not None and conversation.result.outcome == "self_care"
 
 
+def test_denying_the_readback_with_nothing_different_never_circles(dialog: Dialog) -> None:
+    """No, nothing, no, nothing: every question again, then all count as not sure."""
+    conversation, events = talk(dialog, *SELF_CARE, "no", "nothing", "no")
+    assert asked(events)[-1] == WHICH
+    events = conversation.hear("nothing")  # the second "nothing": every question again
+    assert asked(events) == ["weakness"], said(events)
+    conversation, events = talk(dialog, *SELF_CARE, "no", "nothing", "no", "nothing",
+                                *SELF_CARE, "no", "nothing")  # fmt: skip
+    result = conversation.result
+    assert result is not None and result.outcome != "self_care"
+    assert all(value == "unsure" for value in result.answers.values()), result.answers
+
+
 def test_a_hedged_yes_to_did_you_say_no_does_not_confirm_it(dialog: Dialog) -> None:
     conversation, events = talk(dialog, ("no", 0.3), spoken=True)
     assert said(events).endswith("Did you say no?"), said(events)

@@ -51,6 +51,7 @@ class Flow:
     heard: bool = False  # anything heard in the whole consultation
     asked: int = 0  # prompts in the whole consultation
     denials: int = 0  # readbacks that could not be put right
+    rereads: int = 0  # readbacks read again because the reply named nothing different
     confirmed: bool = False  # the answers were read back and confirmed
     decision: Decision | None = None  # the self-care ending's, once its tips begin
     tips_left: list[Tip] = field(default_factory=list)

@@ -46,5 +46,8 @@ def hear_which(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event
         return flow.command(said.command, turn, doubtful)
     nothing_else = said.agrees_plainly() or (said.reply == "no" and not said.facts)
     if nothing_else and not said.unclear and not doubtful:
-        return flow.ask_readback()  # "nothing", "it's all right": read back again
+        if flow.rereads == 0:  # "nothing", "it's all right": read back again, once
+            flow.rereads += 1
+            return flow.ask_readback()
+        return flow.denied()  # denied again, and still nothing named: ask everything again
     return flow.not_understood(turn)
