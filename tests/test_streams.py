@@ -124,6 +124,28 @@ def test_ctrl_c_at_any_moment_is_exit_130_and_one_line(delay_s: float) -> None:
     one_clean_line(err)
 
 
+@pytest.mark.parametrize(("signum", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_an_interrupt_wrapped_in_another_error_is_still_one_line(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], signum: int, code: int
+) -> None:
+    """Ctrl-C while an imported class is made surfaced as RuntimeError("Error calling
+    __set_name__ ...") from the interrupt: a traceback and exit 1 (found by the test above)."""
+    import voice.cli.app
+    from voice.cli import main
+
+    class Interrupting:
+        def __set_name__(self, owner: type, name: str) -> None:
+            signal.raise_signal(signum)
+
+    def run(argv: list[str]) -> int:
+        type("Made", (), {"field": Interrupting()})
+        return 0
+
+    monkeypatch.setattr(voice.cli.app, "run", run)
+    assert main(["chat"]) == code
+    one_clean_line(capsys.readouterr().err)
+
+
 @pytest.mark.slow
 def test_sigkill_at_any_moment_leaves_no_temporary_folder(tmp_path: Path) -> None:
     """SIGKILL during simulate left an empty toe-tts-* folder 9 times in 10: nothing can clean

@@ -39,6 +39,14 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("terminated.", EXIT_TERMINATED)
     except KeyboardInterrupt:
         return _fail("stopped.", EXIT_INTERRUPTED)
+    except Exception:
+        # Python can wrap the interrupt in another error on its way out, e.g. a RuntimeError
+        # "Error calling __set_name__" when it arrives while an imported class is being made
+        if not caught:
+            raise
+        if _signal.SIGTERM in caught:
+            return _fail("terminated.", EXIT_TERMINATED)
+        return _fail("stopped.", EXIT_INTERRUPTED)
     finally:
         sys.unraisablehook = unraisable
         for signum, handler in previous.items():
