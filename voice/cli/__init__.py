@@ -35,18 +35,14 @@ def main(argv: list[str] | None = None) -> int:
         code = run(list(sys.argv[1:] if argv is None else argv))
         _raise_if(caught)
         return code
-    except Terminated:
-        return _fail("terminated.", EXIT_TERMINATED)
-    except KeyboardInterrupt:
-        return _fail("stopped.", EXIT_INTERRUPTED)
+    except KeyboardInterrupt as interrupt:
+        return _stopped(isinstance(interrupt, Terminated))
     except Exception:
         # Python can wrap the interrupt in another error on its way out, e.g. a RuntimeError
         # "Error calling __set_name__" when it arrives while an imported class is being made
         if not caught:
             raise
-        if _signal.SIGTERM in caught:
-            return _fail("terminated.", EXIT_TERMINATED)
-        return _fail("stopped.", EXIT_INTERRUPTED)
+        return _stopped(_signal.SIGTERM in caught)
     finally:
         sys.unraisablehook = unraisable
         for signum, handler in previous.items():
@@ -96,6 +92,13 @@ def _guard_standard_streams() -> None:
                 os.close(null)
     if sys.stderr is None:
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - lives as long as the process
+
+
+def _stopped(terminated: bool) -> int:
+    """One line and the exit code a shell expects: 143 for SIGTERM, 130 for Ctrl-C."""
+    if terminated:
+        return _fail("terminated.", EXIT_TERMINATED)
+    return _fail("stopped.", EXIT_INTERRUPTED)
 
 
 def _fail(message: str, code: int) -> int:
