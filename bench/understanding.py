@@ -1,14 +1,16 @@
 """How well typed (or transcribed) answers are understood: the labelled corpus, scored.
 
-    python -m bench.understanding                     # this checkout, both halves, en and ko
+    python -m bench.understanding                     # this checkout, every set, en and ko
     python -m bench.understanding --methods toe hassil before --errors test
 
 The corpus (bench/data/understanding/, conventions in its README.md) holds answers written
-the way people talk, each with everything it means. The tune half was written by one author
-and used to write the intents; the test half, by another, is held out: nothing is changed to
-fit it. An answer is right when everything it says was understood (a duration within a day or
-30% and on the same side of three days); it is unsafe when it is read as more reassuring than
-what was said, or a worrying part of it is dropped while the rest is taken.
+the way people talk, each with everything it means, in three sets. `tune` was written by one
+author and used to write the intents; `dev`, by others, was held out until its figures were
+reported and has been tuned on since; `test`, by yet other authors who never saw the software,
+is held out: nothing is changed to fit it. An answer is right when everything it says was
+understood (a duration within a day or 30% and on the same side of three days); it is unsafe
+when it is read as more reassuring than what was said, or a worrying part of it is dropped
+while the rest is taken.
 
 Methods: `toe` (this checkout: every clause read), `hassil` (the same intents, the whole answer
 matched by hassil as one clause, as before the clause reader), `before` (the understanding at
@@ -39,13 +41,13 @@ RESULTS = ROOT / "bench" / "results"
 TODAY = date(2026, 12, 5)  # the corpus's "today": "since Tuesday" is 4 days
 BEFORE_REF = BASELINE_REF  # the commit before issues 15-18, as in the speech bench
 THRESHOLD_DAYS = 3.0
-SETS = ("tune", "test")
+SETS = ("tune", "dev", "test")
 Entry = dict[str, Any]
 Meant = dict[str, Any]
 
 
 def load(locale: str, half: str) -> list[Entry]:
-    """One half of the corpus for a locale."""
+    """One set of the corpus for a locale."""
     with open(CORPUS / f"{locale}_{half}.yaml", encoding="utf-8") as handle:
         entries: list[Entry] = yaml.safe_load(handle)
     return entries
@@ -217,7 +219,7 @@ def _same(label: Any, pred: Any) -> bool:
 
 
 def evaluate(locale: str, half: str, method: str) -> dict[str, Any]:
-    """Every entry of one half read by one method: right, unsafe, time."""
+    """Every entry of one set read by one method: right, unsafe, time."""
     from voice.content import load_dialog
     from voice.rules import worrying
 
@@ -314,7 +316,7 @@ print(json.dumps(out))
 
 
 def readings(locale: str) -> Mapping[str, Any]:
-    """The summaries of this checkout on both halves (for the test)."""
+    """The summaries of this checkout on every set (for the test)."""
     return {half: summary(evaluate(locale, half, "toe")) for half in SETS}
 
 
@@ -323,12 +325,12 @@ def report(results: list[dict[str, Any]], errors: set[str]) -> str:
     lines = [
         "# Understanding answers as people give them",
         "",
-        "`python -m bench.understanding` (corpus: bench/data/understanding/; tune half used to",
-        "write the intents, test half held out). Right: everything the answer said understood.",
+        "`python -m bench.understanding` (corpus: bench/data/understanding/; tune and dev used",
+        "to write the intents, test held out). Right: everything the answer said understood.",
         "Unsafe: read as more reassuring than said, or a worrying part dropped. Times per answer",
         "on this machine, reading and interpreting (not the first answer's warm-up).",
         "",
-        "| locale | half | method | answers | right | unsafe | median ms | p95 ms | max ms |",
+        "| locale | set | method | answers | right | unsafe | median ms | p95 ms | max ms |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
