@@ -272,3 +272,25 @@ def test_more_and_less_than_a_duration_keep_their_direction(
 def test_more_or_less_to_the_follow_up(understand: Understanding, text: str, intent: str) -> None:
     reading = understand.read(text, prefer=BOUND_INTENTS)
     assert [m.intent for m in reading.meanings] == [intent]
+
+
+def test_a_clause_of_fillers_alone_says_nothing_and_is_dropped(understand: Understanding) -> None:
+    # "oh gosh" is only skip words: the duration after it is the whole answer, not a lost clause
+    reading = understand.read("oh gosh, it must be going on two months now")
+    assert [m.intent for m in reading.meanings] == ["answer_duration"]
+    assert reading.unclear == ()
+    assert understand.read("well").parts == ()
+
+
+def test_asked_what_set_it_off_every_trigger_a_clause_names_counts(
+    understand: Understanding,
+) -> None:
+    said = "been sweating buckets at the gym"
+    asked = understand.read(said, context={"turn": "triggers"})
+    assert {m.trigger for m in asked.meanings} == {"hydration", "exertion"}
+    # elsewhere a clause is read once: triggers in passing never pile up on a sign question
+    elsewhere = understand.read(said, context={"turn": "answer"})
+    assert len(elsewhere.meanings) <= 1
+    # a trigger denied is not one
+    denied = understand.read("not stressed, just on my feet all day", context={"turn": "triggers"})
+    assert {m.trigger for m in denied.meanings} == {"exertion"}

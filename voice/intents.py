@@ -112,6 +112,9 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
         days = float(max(today.day - 1, 1))
     elif "month" in slots and "day" in slots:
         days = _days_since(today, int(slots["month"]), int(slots["day"]))
+    elif "day" in slots:  # "since the 1st": this month's, or last month's if still to come
+        month = today.month if int(slots["day"]) <= today.day else (today.month - 2) % 12 + 1
+        days = _days_since(today, month, int(slots["day"]))
     elif "holiday" in slots:
         month, day = divmod(int(slots["holiday"]), 100)
         days = _days_since(today, month, day)

@@ -16,6 +16,7 @@ from voice.intents import (
     MAX_ANSWER_CHARS,
     QUESTION_INTENT,
     SIGN_INTENTS,
+    TRIGGER_INTENT,
     Meaning,
     meaning_of,
 )
@@ -34,6 +35,7 @@ JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "alt
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
+TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
 
 
 @dataclass(frozen=True)
@@ -102,12 +104,14 @@ class Understanding:
             clause = " ".join(pieces[0].words)
             meaning = parse(clause)
             if meaning is not None:
-                return Reading(cleaned, (Part(clause, meaning),))
+                return Reading(cleaned, tuple(self._named(situation, [Part(clause, meaning)])))
         pieces = with_leads(pieces, self._is_answer)
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         for found in segment(pieces, parse):
             clause, meaning, joined = found.text, found.parsed, found.joined
+            if meaning is None and self._templates.filler(tuple(clause.split())):
+                continue  # "oh gosh", "well": nothing said
             before = parts[-1].meaning if parts else None
             # "no, [swelling or colour change]": the no covers what follows it (but not what
             # follows a joining word: "no, and now the tingling …")
@@ -122,9 +126,30 @@ class Understanding:
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             parts += said
             asking += [found.asks] * len(said)
-        parts = _echoes_named(parts, asking)
+        parts = self._named(situation, _echoes_named(parts, asking))
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
+
+    def _named(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:
+        """Asked what set it off, every trigger a clause names counts, not only the one its
+        template read ("dancing all night in those heels": exertion and footwear)."""
+        if dict(situation).get("turn") != TRIGGERS_TURN:
+            return parts
+        out: list[Part] = []
+        for part in parts:
+            meaning = part.meaning
+            if meaning is not None and meaning.intent != TRIGGER_INTENT:
+                out.append(part)  # a sign, a duration or a no: read as it is
+                continue
+            named = self._spotter.triggers(part.text)
+            if meaning is not None and named.get(meaning.trigger or "", True):
+                out.append(part)  # the template's trigger, unless the clause denies it
+            for trigger, said in named.items():
+                if said and (meaning is None or trigger != meaning.trigger):
+                    out.append(Part(part.text, Meaning(TRIGGER_INTENT, trigger=trigger)))
+            if meaning is None and not any(named.values()):
+                out.append(part)
+        return out
 
     def parse(self, clause: str) -> Meaning | None:
         """The meaning of one clause; None when no template matches it."""

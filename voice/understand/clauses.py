@@ -31,6 +31,7 @@ class Atom:
     joint: tuple[str, ...] = ()  # the joining words before it ("but", "and"); () at punctuation
     sentence: bool = False  # it starts a new sentence (after ". ! ?"): no clause spans into it
     asks: bool = False  # it ends with a question mark: "weak? no" echoes the question
+    lead: bool = False  # a first answer cut from the words after it (with_leads)
 
 
 def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
@@ -89,7 +90,7 @@ def with_leads(pieces: list[Atom], is_answer: Callable[[str], bool]) -> list[Ato
     for atom in pieces:
         for n in range(min(MAX_LEAD_WORDS, len(atom.words) - 1), 0, -1):
             if is_answer(" ".join(atom.words[:n])):
-                out.append(Atom(atom.words[:n], atom.joint, atom.sentence))
+                out.append(Atom(atom.words[:n], atom.joint, atom.sentence, lead=True))
                 out.append(Atom(atom.words[n:], asks=atom.asks))
                 break
         else:
@@ -129,6 +130,19 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
                 break  # "no. sore?": two sentences, never one clause
             clause = text_of(pieces[i:j])
             parsed = parse(clause, j == i + 1)  # a wildcard never spans a joint
+            if parsed is None and j == i + 2 and pieces[i].lead:
+                # cut after a first answer, but the answer belonged to what followed it:
+                # "no swelling just the twitch" is "no swelling" | "just the twitch"
+                (rest_words, rest_clauses), rest = best[j]
+                halves = split_in_two((*pieces[i].words, *pieces[i + 1].words), parse)
+                if halves:
+                    words = len(pieces[i].words) + len(pieces[i + 1].words)
+                    (left, first), (right, second) = halves
+                    cut = [
+                        Clause(left, first, bool(pieces[i].joint)),
+                        Clause(right, second, asks=pieces[i + 1].asks),
+                    ]
+                    options.append(((words + rest_words, rest_clauses - 2), [*cut, *rest]))
             if parsed is None and j > i + 1:
                 continue
             covered = sum(len(a.words) for a in pieces[i:j]) if parsed is not None else 0

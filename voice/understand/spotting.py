@@ -21,6 +21,7 @@ DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not sai
 AFTER_RULE = "spot_negation_after"
 AFTER_WORDS = 6
 OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE)
+CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
 
 class Spotter:
@@ -32,6 +33,9 @@ class Spotter:
             name.removeprefix(SPOT_PREFIX): name
             for name in rules
             if name.startswith(SPOT_PREFIX) and name not in OWN_RULES
+        }
+        self._cues_of = {
+            name.removeprefix(CUE_PREFIX): name for name in rules if name.startswith(CUE_PREFIX)
         }
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
@@ -50,6 +54,22 @@ class Spotter:
                         answer = "unsure" if doubtful else "yes"
                         found.append(Meaning("report_sign", answer, about=question, spotted=True))
                     break
+        return found
+
+    def triggers(self, clause: str) -> dict[str, bool]:
+        """Every trigger ``clause`` names, and whether it is said (True) or denied (False,
+        a negation before it): "sweating buckets at the gym" names both hydration and
+        exertion (a template reads only one); "not stressed" denies stress."""
+        words = tuple(clause.split())
+        negations = self._cues(NEGATION_RULE, words)
+        after = self._cues(AFTER_RULE, words)
+        found = {}
+        for trigger, rule in self._cues_of.items():
+            starts = [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
+            if not starts:
+                continue
+            later = any(starts[0] < n <= starts[0] + AFTER_WORDS for n in after)
+            found[trigger] = not later and not any(n < starts[0] for n in negations)
         return found
 
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:

@@ -191,15 +191,24 @@ class Templates:
         ends = Chart(words).ends(node, start)
         return max(ends, default=start)
 
-    def _variants(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
-        """The words as said; without the fillers around them; without any skip word."""
-        kept: list[tuple[str, bool]] = []  # (word, skipped)
+    def filler(self, words: tuple[str, ...]) -> bool:
+        """Is every word a skip word ("oh gosh", "well")? Such a clause says nothing."""
+        return bool(words) and all(skipped for _, skipped in self._skipping(words))
+
+    def _skipping(self, words: tuple[str, ...]) -> list[tuple[str, bool]]:
+        """Each word, and whether it is part of a skip word."""
+        kept: list[tuple[str, bool]] = []
         i = 0
         while i < len(words):
             skip = next((s for s in self._skip_words if words[i : i + len(s)] == s), None)
             for word in skip or words[i : i + 1]:
                 kept.append((word, skip is not None))
             i += len(skip) if skip else 1
+        return kept
+
+    def _variants(self, words: tuple[str, ...]) -> list[tuple[str, ...]]:
+        """The words as said; without the fillers around them; without any skip word."""
+        kept = self._skipping(words)
         first = next((k for k, (_, skipped) in enumerate(kept) if not skipped), len(kept))
         last = max((k for k, (_, skipped) in enumerate(kept) if not skipped), default=-1)
         trimmed = tuple(w for w, _ in kept[first : last + 1])
