@@ -23,7 +23,7 @@ from voice.intents import (
 )
 from voice.rules import UNSURE, worrying
 from voice.schema import AnswerValue, Consultation
-from voice.understand import Reading
+from voice.understand import CLARIFYING, Reading
 
 FINE = "fine"  # "all good", "I'm fine": yes to the readback, no to a sign or more tips
 Said3 = tuple[AnswerValue, bool, str | None]  # a value, said as a correction?, its bound
@@ -141,6 +141,7 @@ def interpret(
             triggers.add(meaning.trigger)
         elif meaning.intent == QUESTION_INTENT:
             question = meaning.question
+    _drop_relief_times(values, consultation, asked)
     said_nothing = not (values or replies or triggers or bound_reply)
     if (
         _asks(reading)
@@ -176,9 +177,6 @@ def interpret(
     )
 
 
-CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
-
-
 def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
     """A time under a day said while another question is asked is about something else."""
     said = meaning.answer
@@ -190,6 +188,31 @@ def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
         and isinstance(said, float)
         and said < 1.0
     )
+
+
+def _drop_relief_times(
+    values: dict[str, list[Said3]], consultation: Consultation, asked: str | None
+) -> None:
+    """ "For a day or two yes, then it came right back": beside an answer of not sure to the
+    question asked, a short time is how long the relief lasted, not how long the twitching
+    has; taken as the twitching's it would reassure. (A long one is kept: it is the cautious
+    reading either way.)"""
+    if asked is None or asked not in values:
+        return
+    if all(value != UNSURE for value, _, _ in values[asked]):
+        return
+    for target in [t for t in values if t != asked]:
+        if consultation.questions[target].kind != "duration":
+            continue
+        kept = [
+            said
+            for said in values[target]
+            if said[1] or isinstance(said[0], str) or worrying(consultation, target, said[0])
+        ]
+        if kept:
+            values[target] = kept
+        else:
+            del values[target]
 
 
 def _hedged_any(reading: Reading) -> bool:

@@ -32,6 +32,9 @@ SAYS_SOMETHING = frozenset(
     {*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, "answer_more", "answer_less"}
 )
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
+REPAIR_RULE = (
+    "self_repair"  # expansion rule: "no wait", "scratch that": what came before is taken back
+)
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
@@ -112,6 +115,10 @@ class Understanding:
             clause, meaning, joined = found.text, found.parsed, found.joined
             if meaning is None and self._templates.filler(tuple(clause.split())):
                 continue  # "oh gosh", "well": nothing said
+            if parts and self._repairs(found.joint):
+                # "since monday no sorry since wednesday": the answers before are taken back
+                kept = [i for i, p in enumerate(parts) if not _taken_back(p.meaning)]
+                parts, asking = [parts[i] for i in kept], [asking[i] for i in kept]
             before = parts[-1].meaning if parts else None
             # "no, [swelling or colour change]": the no covers what follows it (but not what
             # follows a joining word: "no, and now the tingling …")
@@ -196,11 +203,21 @@ class Understanding:
         return self._templates.rule(LEAD_RULE, said) == len(said)
 
     def _joining(self, words: tuple[str, ...]) -> int:
-        """How many of the first words join two clauses ("but", "even though"); 0 for none."""
-        return self._templates.rule(JOINING_RULE, words[:MAX_JOINT_WORDS])
+        """How many of the first words join two clauses ("but", "even though", "no wait");
+        0 for none."""
+        first = words[:MAX_JOINT_WORDS]
+        return max(
+            self._templates.rule(JOINING_RULE, first), self._templates.rule(REPAIR_RULE, first)
+        )
+
+    def _repairs(self, joint: tuple[str, ...]) -> bool:
+        """Do these joining words take back what was said before them ("no wait")?"""
+        return bool(joint) and self._templates.rule(REPAIR_RULE, joint) == len(joint)
 
 
 ECHO_WORDS = 3  # "weak?", "any swelling?": the question said back, at most this long
+# A question back that checks what the question means: "like the whole foot?", "you mean numb?"
+CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
 
 
 def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
@@ -210,6 +227,10 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
     for index, part in enumerate(parts):
         meaning = part.meaning
         if meaning is None or meaning.intent not in SIGN_INTENTS or meaning.about is None:
+            continue
+        if asking[index] and index and part.text.startswith(CLARIFYING):
+            # "what counts as spreading? like the whole foot?": asking, not telling
+            out[index] = Part(part.text, Meaning("help"))
             continue
         words = len(part.text.split())
         if words > ECHO_WORDS:
@@ -221,6 +242,15 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         if answered or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _taken_back(meaning: Meaning | None) -> bool:
+    """What a self-repair takes back: a bare yes, no or not sure, or a length of time. A sign
+    named stays: "my foot's weak, no wait, it's numb" keeps both, to be safe."""
+    if meaning is None:
+        return False
+    bare = meaning.intent in ANSWER_INTENTS and meaning.about is None
+    return bare or meaning.intent == DURATION_INTENT
 
 
 def _bare_answer(meaning: Meaning | None) -> bool:

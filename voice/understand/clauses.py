@@ -109,6 +109,7 @@ class Clause(Generic[T]):
     parsed: T | None
     joined: bool = False  # a joining word ("but", "and") came before it
     asks: bool = False  # it ended with a question mark
+    joint: tuple[str, ...] = ()  # the joining words before it: ("but",), ("no", "wait")
 
 
 def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[Clause[T]]:
@@ -139,7 +140,7 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
                     words = len(pieces[i].words) + len(pieces[i + 1].words)
                     (left, first), (right, second) = halves
                     cut = [
-                        Clause(left, first, bool(pieces[i].joint)),
+                        Clause(left, first, bool(pieces[i].joint), joint=pieces[i].joint),
                         Clause(right, second, asks=pieces[i + 1].asks),
                     ]
                     options.append(((words + rest_words, rest_clauses - 2), [*cut, *rest]))
@@ -149,13 +150,17 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
             (rest_words, rest_clauses), rest = best[j]
             score = (covered + rest_words, rest_clauses - 1)
             joined = bool(pieces[i].joint)
-            options.append((score, [Clause(clause, parsed, joined, pieces[j - 1].asks), *rest]))
+            first_clause = Clause(clause, parsed, joined, pieces[j - 1].asks, pieces[i].joint)
+            options.append((score, [first_clause, *rest]))
             if parsed is None:  # "no swelling no redness": two clauses with nothing between
                 halves = split_in_two(pieces[i].words, parse)
                 if halves:
                     score = (len(pieces[i].words) + rest_words, rest_clauses - 2)
                     (left, first), (right, second) = halves
-                    cut = [Clause(left, first, joined), Clause(right, second, asks=pieces[i].asks)]
+                    cut = [
+                        Clause(left, first, joined, joint=pieces[i].joint),
+                        Clause(right, second, asks=pieces[i].asks),
+                    ]
                     options.append((score, [*cut, *rest]))
         best[i] = max(options, key=lambda option: option[0])
     return best[0][1]
