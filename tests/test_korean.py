@@ -171,7 +171,18 @@ TAKEN = [
     ("아니요, 색은 괜찮아요", "skin_changes", {"skin_changes": "no"}),
     ("아니요 좀 부었어요", "skin_changes", {"skin_changes": "yes"}),
     ("네 근데 잘 모르겠어요", "weakness", {"weakness": "yes"}),
+    # "yes, there is none": the yes agrees with the denial, so it is a no
+    ("네, 없어요", "weakness", {"weakness": "no"}),
+    ("응 없어", "numbness", {"numbness": "no"}),
+    ("네 있어요", "weakness", {"weakness": "yes"}),
 ]
+
+
+def test_to_did_you_say_a_yes_before_a_denial_is_not_taken_either_way() -> None:
+    # "네, 없어요" to "Did you say no?" could be "yes, I said none" or "no, there is none":
+    # where yes and no are the reply, both stay and the question is asked again
+    reading = understanding().read("네, 없어요", context={"turn": "confirm"})
+    assert [m.answer for m in reading.meanings] == ["yes", "no"]
 
 
 @pytest.mark.parametrize(("text", "asked", "facts"), TAKEN)

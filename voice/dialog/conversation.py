@@ -113,7 +113,8 @@ class Conversation:
             return flow.silence(turn)
         flow.silent = 0
         flow.heard = True
-        reading = self.understanding.read(text, PREFER.get(turn.kind, ()), {"turn": turn.kind})
+        context = {"turn": "confirm" if turn.pending is not None else turn.kind}
+        reading = self.understanding.read(text, PREFER.get(turn.kind, ()), context)
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)
         if said.empty:

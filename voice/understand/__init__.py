@@ -37,7 +37,9 @@ REPAIR_RULE = (
 )
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
+YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
+REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
 TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
 
 
@@ -82,6 +84,9 @@ class Understanding:
         # A bare "no" covers the clause after it ("no, swelling or colour change"): where the
         # language says so (English); in Korean the clause after "아니요," usually adds news.
         self._no_carries = self._templates.has_rule(NO_CARRIES_RULE)
+        # "네, 없어요" ("yes, there is none") is a no: where the language answers that way
+        # (Korean), a bare yes before a denial agrees with it and is not a yes of its own.
+        self._yes_agrees = self._templates.has_rule(YES_AGREES_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -133,9 +138,24 @@ class Understanding:
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             parts += said
             asking += [found.asks] * len(said)
-        parts = self._named(situation, _echoes_named(parts, asking))
+        parts = self._named(situation, self._agreeing(situation, _echoes_named(parts, asking)))
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
+
+    def _agreeing(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:
+        """Without the bare yes that only agrees with the denial said right after it. (Not
+        where yes and no are the reply itself: to "Did you say no?", "네, 없어요" is unclear.)"""
+        if not self._yes_agrees or dict(situation).get("turn") in REPLY_TURNS:
+            return parts
+        out: list[Part] = []
+        for index, part in enumerate(parts):
+            after = parts[index + 1].meaning if index + 1 < len(parts) else None
+            words = tuple(part.text.split())
+            agrees = self._templates.rule(YES_AGREES_RULE, words) == len(words)
+            if agrees and after is not None and _denies(after):
+                continue
+            out.append(part)
+        return out
 
     def _named(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:
         """Asked what set it off, every trigger a clause names counts, not only the one its
@@ -242,6 +262,13 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         if answered or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _denies(meaning: Meaning) -> bool:
+    """A plain no, or a sign denied."""
+    if meaning.intent == "deny_sign":
+        return True
+    return meaning.intent in ANSWER_INTENTS and meaning.answer == "no" and not meaning.fine
 
 
 def _taken_back(meaning: Meaning | None) -> bool:
