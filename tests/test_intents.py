@@ -294,3 +294,30 @@ def test_asked_what_set_it_off_every_trigger_a_clause_names_counts(
     # a trigger denied is not one
     denied = understand.read("not stressed, just on my feet all day", context={"turn": "triggers"})
     assert {m.trigger for m in denied.meanings} == {"exertion"}
+
+
+# --- a hedge is never a plain yes to relief ------------------------------------------------
+
+HEDGES = ["a little", "a bit", "slightly", "somewhat", "kinda", "sort of", "a tad", "barely"]
+RELIEF = [
+    "it helped {hedge}",
+    "the stretching helped {hedge}",
+    "massage helps {hedge}",
+    "it's {hedge} better",
+    "it got {hedge} better",
+    "yes it's {hedge} better now",
+    "drinking water helped {hedge} i think",
+]
+
+
+@pytest.mark.parametrize("hedge", HEDGES)
+@pytest.mark.parametrize("form", RELIEF)
+def test_relief_with_a_hedge_is_not_sure(understand: Understanding, form: str, hedge: str) -> None:
+    consultation = shipped_dialog("en").consultation
+    text = form.format(hedge=hedge)
+    said = interpret(understand.read(text), consultation, "remedies_helped")
+    assert said.facts.get("remedies_helped") in (None, "unsure"), (text, said.facts)
+    strong = interpret(
+        understand.read(form.format(hedge="really")), consultation, "remedies_helped"
+    )
+    assert strong.facts.get("remedies_helped") in ("yes", None)  # the form itself is relief

@@ -41,6 +41,8 @@ class Spelling:
         squeezed = _squeeze(word)  # "yesss", "noooo", "pleeease"
         if squeezed in self._known:
             return squeezed
+        if word.endswith("in") and word + "g" in self._known:  # "jumpin'", "goin'", "nothin'"
+            return word + "g"
         if len(word) < MIN_LENGTH:  # "yse": only two letters swapped, and only one way
             swaps = {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
             known = swaps & self._known
