@@ -321,3 +321,25 @@ def test_relief_with_a_hedge_is_not_sure(understand: Understanding, form: str, h
         understand.read(form.format(hedge="really")), consultation, "remedies_helped"
     )
     assert strong.facts.get("remedies_helped") in ("yes", None)  # the form itself is relief
+
+
+# Dates said against a fixed today, Saturday 5 December 2026
+SAID_ON_A_SATURDAY = [
+    ("since Friday", 1),  # yesterday
+    ("since last Friday", 8),  # a day back is as likely the week before's: the longer, cautious
+    ("since last Tuesday", 4),  # far enough back to be this week's
+    ("since the 1st", 4),
+    ("since mid November", 25),
+    ("since early November", 34),
+    ("since the end of last month", 5),
+    ("since October 20th", 46),
+]
+
+
+@pytest.mark.parametrize(("text", "days"), SAID_ON_A_SATURDAY)
+def test_dates_count_back_from_today(text: str, days: float) -> None:
+    from datetime import date
+
+    fixed = Understanding(shipped_dialog("en").intents, date(2026, 12, 5))
+    meanings = fixed.read(text).meanings
+    assert [m.answer for m in meanings] == [days], meanings

@@ -99,6 +99,10 @@ def meaning_of(intent: str, slots: Mapping[str, Any], today: date) -> Meaning | 
     return Meaning(intent, correction=correction, hedged=hedged)
 
 
+LAST_WEEKDAY = 10  # weekday values from 10 are "last <weekday>" (the intents' weekday list)
+LAST_WEEKDAY_WITHIN = 3  # days: "last Friday" that close is taken as the week before's
+
+
 def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
     """Days from the duration slots: count or amount times unit (hours), a span (hours), or
     a weekday ("since Tuesday": back to the last Tuesday before today, a week on the day).
@@ -107,9 +111,16 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
     end of the range, which is the cautious one.
     """
     if "weekday" in slots:
-        days = float((today.weekday() - int(slots["weekday"])) % 7 or 7)
+        # "since Tuesday": the last Tuesday before today. "Since LAST Thursday" said on a
+        # Saturday is as likely the week before's: a day or two would reassure, so a week on.
+        weekday, last = int(slots["weekday"]) % LAST_WEEKDAY, int(slots["weekday"]) >= LAST_WEEKDAY
+        days = float((today.weekday() - weekday) % 7 or 7)
+        if last and days < LAST_WEEKDAY_WITHIN:
+            days += 7
     elif slots.get("calendar") == "month_start":
         days = float(max(today.day - 1, 1))
+    elif slots.get("calendar") == "last_month_end":
+        days = float(today.day)
     elif "month" in slots and "day" in slots:
         days = _days_since(today, int(slots["month"]), int(slots["day"]))
     elif "day" in slots:  # "since the 1st": this month's, or last month's if still to come
