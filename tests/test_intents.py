@@ -182,7 +182,7 @@ def test_conversation_commands(understand: Understanding, text: str, command: st
         ("no wait, I meant yes", "yes"),
         ("sorry, I meant no", "no"),
         ("wait, actually it's more like two weeks", 14),
-        ("I mean not sure", "unsure"),
+        ("I meant not sure", "unsure"),
     ],
 )
 def test_corrections(understand: Understanding, text: str, answer: object) -> None:

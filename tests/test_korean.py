@@ -115,8 +115,7 @@ def test_volunteered_signs_and_their_denials(text: str, sign: str, answer: str) 
 
 
 CORRECTIONS = [
-    ("아니 잠깐 네", "yes"), ("네라고 할게요", "yes"), ("잠깐만요, 있어요", "yes"),
-    ("정정할게요 아니요", "no"), ("아니요라고 할게요", "no"), ("아니 잠깐, 모르겠어요", "unsure"),
+    ("네라고 할게요", "yes"), ("정정할게요 아니요", "no"), ("아니요라고 할게요", "no"),
     ("잘 모르겠다고 할게요", "unsure"), ("잠깐 이틀이요", 2), ("아니 잠깐 삼 주", 21),
 ]  # fmt: skip
 
@@ -126,6 +125,21 @@ def test_corrections(text: str, answer: str | float) -> None:
     understood = meaning(text)
     assert understood is not None, text
     assert (understood.answer, understood.correction) == (answer, True)
+
+
+# "Wait" before a yes or no answers the question asked: taken as correcting the answer before
+# it, it could turn an earlier worrying answer around
+FILLERS = [
+    ("아니 잠깐 네", "yes"),
+    ("잠깐만요, 있어요", "yes"),
+    ("아니 잠깐, 모르겠어요", "unsure"),
+]
+
+
+@pytest.mark.parametrize(("text", "answer"), FILLERS)
+def test_wait_before_an_answer_is_no_correction(text: str, answer: str) -> None:
+    said = interpret(understanding().read(text), dialog().consultation, "numbness", "weakness")
+    assert dict(said.facts) == {"numbness": answer}, said
 
 
 COMMANDS = [

@@ -363,3 +363,16 @@ def test_a_simulated_person_agrees_only_with_what_they_meant(
     meant: object, heard: object, bound: str | None, agree: bool
 ) -> None:
     assert agrees(meant, heard, bound) is agree  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("filler", ["hang on", "wait", "I mean", "on second thought", "oops"])
+def test_a_filler_before_an_answer_answers_the_question_asked(dialog: Dialog, filler: str) -> None:
+    # "Weakness?" "yes" ... "Numbness?" "hang on, no": a no to numbness, never a weakness turned
+    # around (a worrying answer changed by a filler)
+    conversation = Conversation(dialog)
+    conversation.start()
+    conversation.hear("yes")
+    assert conversation.answers["weakness"] == "yes"
+    conversation.hear(f"{filler}, no")
+    assert conversation.answers["weakness"] == "yes"
+    assert conversation.answers.get("numbness") == "no"
