@@ -92,7 +92,10 @@ class Reader:
             turn = kind.get(asked, "confirm" if asked == "confirm" else "answer")
             if asked == "more_tips":
                 turn = "more_tips"
-            reading = self.understanding.read(entry["text"], prefer, {"turn": turn})
+            context = {"turn": turn}
+            if answering or asked == "confirm":
+                context["question"] = answering or entry["question"]
+            reading = self.understanding.read(entry["text"], prefer, context)
         confirming = entry["question"] if asked == "confirm" else None
         said = interpret(reading, consultation, answering, corrects, confirming)
         if not settled(said, consultation):

@@ -239,7 +239,8 @@ def test_answers_as_people_say_them(
     understand: Understanding, text: str, asked: str, facts: dict[str, object]
 ) -> None:
     consultation = shipped_dialog("en").consultation
-    said = interpret(understand.read(text), consultation, asked)
+    context = {"turn": "answer", "question": asked}  # as the conversation reads it
+    said = interpret(understand.read(text, context=context), consultation, asked)
     assert dict(said.facts) == facts, said
 
 
@@ -343,3 +344,27 @@ def test_dates_count_back_from_today(text: str, days: float) -> None:
     fixed = Understanding(shipped_dialog("en").intents, date(2026, 12, 5))
     meanings = fixed.read(text).meanings
     assert [m.answer for m in meanings] == [days], meanings
+
+
+@pytest.mark.parametrize(
+    ("text", "asked"),
+    [
+        ("only when I get out of bed, it tingles for a minute and then it's gone", "numbness"),
+        ("it gets weak after a long walk, then it's better", "weakness"),
+        ("yes, and it's much better now", None),
+    ],
+)
+def test_better_with_no_remedy_named_is_relief_only_when_relief_is_asked(
+    understand: Understanding, text: str, asked: str | None
+) -> None:
+    consultation = shipped_dialog("en").consultation
+    context = {"turn": "answer", "question": asked} if asked else {"turn": "readback"}
+    said = interpret(understand.read(text, context=context), consultation, asked)
+    assert "remedies_helped" not in said.facts, said.facts
+    asked_relief = {"turn": "answer", "question": "remedies_helped"}
+    relief = interpret(
+        understand.read("it's much better now", context=asked_relief),
+        consultation,
+        "remedies_helped",
+    )
+    assert relief.facts == {"remedies_helped": "yes"}

@@ -189,6 +189,8 @@ TAKEN = [
     ("네, 없어요", "weakness", {"weakness": "no"}),
     ("응 없어", "numbness", {"numbness": "no"}),
     ("네 있어요", "weakness", {"weakness": "yes"}),
+    # "it tingles but soon gets better": about the tingling, not relief (it would reassure)
+    ("발이 저린데 금방 나아져요", "numbness", {"numbness": "yes"}),
 ]
 
 
@@ -201,7 +203,8 @@ def test_to_did_you_say_a_yes_before_a_denial_is_not_taken_either_way() -> None:
 
 @pytest.mark.parametrize(("text", "asked", "facts"), TAKEN)
 def test_what_the_dialog_takes_from_an_answer(text: str, asked: str, facts: dict) -> None:
-    said = interpret(understanding().read(text), dialog().consultation, asked)
+    context = {"turn": "answer", "question": asked}
+    said = interpret(understanding().read(text, context=context), dialog().consultation, asked)
     assert dict(said.facts) == facts, said
 
 

@@ -121,6 +121,8 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
         days = float(max(today.day - 1, 1))
     elif slots.get("calendar") == "last_month_end":
         days = float(today.day)
+    elif slots.get("calendar") == "last_month" and "day" in slots:  # "since the 5th of last month"
+        days = _days_since(today, (today.month - 2) % 12 + 1, int(slots["day"]))
     elif "month" in slots and "day" in slots:
         days = _days_since(today, int(slots["month"]), int(slots["day"]))
     elif "day" in slots:  # "since the 1st": this month's, or last month's if still to come

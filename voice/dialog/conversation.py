@@ -114,6 +114,8 @@ class Conversation:
         flow.silent = 0
         flow.heard = True
         context = {"turn": "confirm" if turn.pending is not None else turn.kind}
+        if turn.question in self.consultation.questions:
+            context["question"] = turn.question  # "it's gone" is relief only when relief is asked
         reading = self.understanding.read(text, PREFER.get(turn.kind, ()), context)
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)
