@@ -191,6 +191,9 @@ TAKEN = [
     ("네 있어요", "weakness", {"weakness": "yes"}),
     # "it tingles but soon gets better": about the tingling, not relief (it would reassure)
     ("발이 저린데 금방 나아져요", "numbness", {"numbness": "yes"}),
+    # a length of time said in passing ("for 3 days now") is taken when it is the cautious reading
+    ("엉 발목이 자꾸 풀림 3일째 이럼", "weakness", {"weakness": "yes", "duration": 3.0}),
+    ("어제부터 퍼졌어요", "weakness", {"spreading": "yes"}),  # "spread since yesterday": not a day
 ]
 
 

@@ -131,6 +131,8 @@ def interpret(
         elif target is not None and meaning.answer is not None:
             if _aside_time(meaning, target, asked):
                 continue  # "it helps for ten minutes": not how long the twitching has lasted
+            if meaning.spotted and not worrying(consultation, target, meaning.answer):
+                continue  # a time said in passing may be about something else: only if cautious
             value = _value(consultation, target, meaning)
             values.setdefault(target, []).append((value, meaning.correction, meaning.bound))
         elif meaning.command is not None:

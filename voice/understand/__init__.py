@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Collection, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -37,6 +37,8 @@ REPAIR_RULE = (
 )
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
+DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a length of time ends here
+DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
@@ -87,6 +89,7 @@ class Understanding:
         # "네, 없어요" ("yes, there is none") is a no: where the language answers that way
         # (Korean), a bare yes before a denial agrees with it and is not a yes of its own.
         self._yes_agrees = self._templates.has_rule(YES_AGREES_RULE)
+        self._has_marks = self._templates.has_rule(DURATION_MARK_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -136,11 +139,35 @@ class Understanding:
             )
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
+            if meaning is None or meaning.intent in SIGN_INTENTS:
+                said += [Part(clause, m) for m in self._marked_durations(clause, situation)]
             parts += said
             asking += [found.asks] * len(said)
         parts = self._named(situation, self._agreeing(situation, _echoes_named(parts, asking)))
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
+
+    def _marked_durations(
+        self, clause: str, situation: tuple[tuple[str, str], ...]
+    ) -> list[Meaning]:
+        """A length of time said in passing, where the language marks it ("발목이 자꾸 풀림
+        3일째 이럼"): the longest span ending at a mark that a duration template reads. It is
+        marked spotted: the dialog takes it only when it is the cautious reading."""
+        if not self._has_marks:
+            return []
+        words = tuple(clause.split())
+        ends = (self._templates.rule(DURATION_MARK_RULE, words, i) for i in range(len(words)))
+        marks = {end for start, end in enumerate(ends) if end > start}
+        for end in sorted(marks, reverse=True):
+            for begin in range(max(0, end - DURATION_SPAN), end):
+                span = " ".join(words[begin:end])
+                found = self._templates.match(span, (), None, dict(situation), (DURATION_INTENT,))
+                if found is None:
+                    continue
+                meaning = meaning_of(found.intent, found.slots, self._today or date.today())
+                if meaning is not None:
+                    return [replace(meaning, spotted=True)]
+        return []
 
     def _agreeing(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:
         """Without the bare yes that only agrees with the denial said right after it. (Not
