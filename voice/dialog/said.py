@@ -195,13 +195,17 @@ def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
 def _drop_relief_times(
     values: dict[str, list[Said3]], consultation: Consultation, asked: str | None
 ) -> None:
-    """ "For a day or two yes, then it came right back": beside an answer of not sure to the
-    question asked, a short time is how long the relief lasted, not how long the twitching
-    has; taken as the twitching's it would reassure. (A long one is kept: it is the cautious
-    reading either way.)"""
-    if asked is None or asked not in values:
-        return
-    if all(value != UNSURE for value, _, _ in values[asked]):
+    """ "For a day or two yes, then it came right back", "yes, but it's back again since
+    yesterday": beside an answer of not sure, a short time is how long the relief lasted or
+    when it came back, not how long the twitching has lasted; taken as that it would reassure.
+    (A long one is kept: it is the cautious reading either way. A time that answers the
+    question asked is kept too.)"""
+    unsure = [
+        q
+        for q, said in values.items()
+        if consultation.questions[q].kind != "duration" and any(v == UNSURE for v, _, _ in said)
+    ]
+    if not unsure:
         return
     for target in [t for t in values if t != asked]:
         if consultation.questions[target].kind != "duration":

@@ -110,7 +110,8 @@ class Understanding:
         def parse(clause: str, alone: bool = True) -> Meaning | None:
             return self._cached(self._spelling.correct(clause), wanted, alone, situation)
 
-        pieces = [self._spelling.fix(atom) for atom in atoms(cleaned, self._joining)]
+        cut = atoms(cleaned, self._joining, self._repairs)
+        pieces = [self._spelling.fix(atom) for atom in cut]
         if len(pieces) == 1:  # one clause as typed: the common case, read at once
             clause = " ".join(pieces[0].words)
             meaning = parse(clause)

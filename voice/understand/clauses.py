@@ -34,22 +34,32 @@ class Atom:
     lead: bool = False  # a first answer cut from the words after it (with_leads)
 
 
-def atoms(text: str, joining: Callable[[tuple[str, ...]], int]) -> list[Atom]:
+def atoms(
+    text: str,
+    joining: Callable[[tuple[str, ...]], int],
+    repairs: Callable[[tuple[str, ...]], bool] | None = None,
+) -> list[Atom]:
     """The pieces of ``text``: cut at punctuation and at joining words (which start no piece).
 
-    An answer's first word, and the last word of a piece, never join.
+    An answer's first word, and the last word of a piece, never join; but a piece that is
+    only a self-repair ("two days... no wait, twelve") joins the piece after it to what came
+    before, so that what came before is taken back.
 
     ``joining(words)`` tells how many of the words at the start of ``words`` join clauses
-    (0: none).
+    (0: none); ``repairs(words)`` whether all of ``words`` is a self-repair.
     """
     found: list[Atom] = []
     split = _PUNCTUATION.split(_AND.sub(" and ", text))
     marks = [*split[1::2], ""]  # the mark after each piece
+    pending: tuple[str, ...] = ()  # a piece that was only a self-repair
     for number, piece in enumerate(split[::2]):
         words = tuple(words_of(piece).split())
+        if number and repairs is not None and words and repairs(words):
+            pending = words
+            continue
         start = len(found)
         current: list[str] = []
-        joint: tuple[str, ...] = ()
+        joint, pending = pending, ()
         i = 0
         while i < len(words):
             n = joining(words[i:])
