@@ -21,7 +21,7 @@ from voice.dialog import Conversation
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.97, 0),
-    ("en", "dev"): (0.88, 2),
+    ("en", "dev"): (0.89, 1),
     ("en", "test"): (0.77, 8),
     ("ko", "tune"): (0.98, 0),
     ("ko", "dev"): (0.84, 6),
