@@ -19,7 +19,8 @@ NEGATION_RULE = "spot_negation"
 DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not said to be there
 # Negations that follow what they negate (Korean: "저리지 않아요"), within a few words
 AFTER_RULE = "spot_negation_after"
-AFTER_WORDS = 6
+AFTER_WORDS = 12  # Korean is read a syllable a word: "저리거나 화끈거리는 건 하나도 없어요"
+AFTER_TRIGGER = 6  # closer for a cause: "헬스 시작한 지 얼마 안 됐어요" names one, denies none
 OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE)
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
@@ -68,7 +69,7 @@ class Spotter:
             starts = [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
             if not starts:
                 continue
-            later = any(starts[0] < n <= starts[0] + AFTER_WORDS for n in after)
+            later = any(starts[0] < n <= starts[0] + AFTER_TRIGGER for n in after)
             found[trigger] = not later and not any(n < starts[0] for n in negations)
         return found
 
