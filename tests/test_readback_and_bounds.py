@@ -376,3 +376,9 @@ def test_a_filler_before_an_answer_answers_the_question_asked(dialog: Dialog, fi
     conversation.hear(f"{filler}, no")
     assert conversation.answers["weakness"] == "yes"
     assert conversation.answers.get("numbness") == "no"
+
+
+def test_a_length_said_in_passing_is_noted_with_its_value(dialog: Dialog) -> None:
+    conversation, events = talk(dialog, "no, it's been about three weeks though")
+    assert conversation.answers["duration"] == 21
+    assert "Noted: it has lasted about 3 weeks." in said(events)

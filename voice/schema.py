@@ -149,6 +149,7 @@ class Phrases(_Strict):
     counted_unsure: str
     noted: str
     noted_not: str
+    noted_answer: str  # {answer}: a length or a "not sure" said in passing, as read back
     corrected: str  # {answer}: what the answer is now, as read back
     confirm: str
     answer_words: dict[str, str]

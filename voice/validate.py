@@ -54,6 +54,7 @@ _SAY_FIELDS = {
     "corrected": {"answer"},
     "noted": {"label"},
     "noted_not": {"label"},
+    "noted_answer": {"answer"},
     "confirm": {"answer"},
     "readback": {"answers"},
 }

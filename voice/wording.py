@@ -151,8 +151,11 @@ def advice(
 
 
 def noted(consultation: Consultation, question: str, answer: AnswerValue) -> str:
-    """ "Noted: weakness." for a sign volunteered while another question was asked."""
+    """ "Noted: weakness." for a sign volunteered while another question was asked; a length
+    or a "not sure" is said as it is read back ("Noted: it has lasted about 3 weeks.")."""
     say = consultation.say
+    if answer not in ("yes", "no"):
+        return fill(say.noted_answer, answer=answer_phrase(consultation, question, answer))
     template = say.noted_not if answer == "no" else say.noted
     return fill(template, label=consultation.questions[question].label)
 

@@ -113,7 +113,7 @@ class Conversation:
             return flow.silence(turn)
         flow.silent = 0
         flow.heard = True
-        context = {"turn": "confirm" if turn.pending is not None else turn.kind}
+        context: dict[str, str] = {"turn": "confirm" if turn.pending is not None else turn.kind}
         if turn.question in self.consultation.questions:
             context["question"] = turn.question  # "it's gone" is relief only when relief is asked
         reading = self.understanding.read(text, PREFER.get(turn.kind, ()), context)
