@@ -20,11 +20,11 @@ from voice.dialog import Conversation
 # (locale, set): the least share understood right, the most unsafe readings. The goal for the
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
-    ("en", "tune"): (0.97, 0),
-    ("en", "dev"): (0.89, 1),
-    ("en", "test"): (0.77, 8),
-    ("ko", "tune"): (0.98, 0),
-    ("ko", "dev"): (0.84, 6),
+    ("en", "tune"): (0.98, 0),
+    ("en", "dev"): (0.90, 1),
+    ("en", "test"): (0.80, 6),
+    ("ko", "tune"): (0.99, 0),
+    ("ko", "dev"): (0.85, 4),
     ("ko", "test"): (0.85, 0),
 }
 
