@@ -318,6 +318,16 @@ print(json.dumps(out))
 """
 
 
+def kept(result: dict[str, Any]) -> dict[str, Any]:
+    """What the results file keeps of one run: its summary, and this checkout's misses on the
+    sets tuned on. Nobody reads the held-out set's misses (they would be tuned on next)."""
+    out = {key: value for key, value in result.items() if key != "rows"}
+    out["summary"] = summary(result)
+    if result["method"] == "toe" and result["set"] != "test":
+        out["misses"] = [row for row in result["rows"] if not row["right"] or row["unsafe"]]
+    return out
+
+
 def readings(locale: str) -> Mapping[str, Any]:
     """The summaries of this checkout on every set (for the test)."""
     return {half: summary(evaluate(locale, half, "toe")) for half in SETS}
@@ -382,7 +392,7 @@ def main(argv: list[str] | None = None) -> int:
     sys.stdout.write(text)
     if args.out is not None:
         args.out.with_suffix(".md").write_text(text, encoding="utf-8")
-        payload = [{**r, "summary": summary(r)} for r in results]
+        payload = [kept(r) for r in results]
         args.out.with_suffix(".json").write_text(json.dumps(payload, indent=1), encoding="utf-8")
     return 0
 
