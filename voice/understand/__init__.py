@@ -32,9 +32,8 @@ SAYS_SOMETHING = frozenset(
     {*ANSWER_INTENTS, DURATION_INTENT, *SIGN_INTENTS, "answer_more", "answer_less"}
 )
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
-REPAIR_RULE = (
-    "self_repair"  # expansion rule: "no wait", "scratch that": what came before is taken back
-)
+# expansion rule: "no wait", "scratch that": what came before it in the answer is taken back
+REPAIR_RULE = "self_repair"
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a length of time ends here
@@ -116,7 +115,8 @@ class Understanding:
             clause = " ".join(pieces[0].words)
             meaning = parse(clause)
             if meaning is not None:
-                return Reading(cleaned, tuple(self._named(situation, [Part(clause, meaning)])))
+                whole = self._all_triggers(situation, [Part(clause, meaning)])
+                return Reading(cleaned, tuple(whole))
         pieces = with_leads(pieces, self._is_answer)
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
@@ -144,7 +144,8 @@ class Understanding:
                 said += [Part(clause, m) for m in self._marked_durations(clause, situation)]
             parts += said
             asking += [found.asks] * len(said)
-        parts = self._named(situation, self._agreeing(situation, _echoes_named(parts, asking)))
+        parts = self._agreeing(situation, _echoes_named(parts, asking))
+        parts = self._all_triggers(situation, parts)
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
 
@@ -185,7 +186,9 @@ class Understanding:
             out.append(part)
         return out
 
-    def _named(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:
+    def _all_triggers(
+        self, situation: tuple[tuple[str, str], ...], parts: list[Part]
+    ) -> list[Part]:
         """Asked what set it off, every trigger a clause names counts, not only the one its
         template read ("dancing all night in those heels": exertion and footwear)."""
         if dict(situation).get("turn") != TRIGGERS_TURN:
@@ -302,10 +305,7 @@ def _denies(meaning: Meaning) -> bool:
 def _taken_back(meaning: Meaning | None) -> bool:
     """What a self-repair takes back: a bare yes, no or not sure, or a length of time. A sign
     named stays: "my foot's weak, no wait, it's numb" keeps both, to be safe."""
-    if meaning is None:
-        return False
-    bare = meaning.intent in ANSWER_INTENTS and meaning.about is None
-    return bare or meaning.intent == DURATION_INTENT
+    return _bare_answer(meaning) or (meaning is not None and meaning.intent == DURATION_INTENT)
 
 
 def _bare_answer(meaning: Meaning | None) -> bool:
