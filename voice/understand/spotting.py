@@ -48,13 +48,11 @@ class Spotter:
         doubtful = bool(self._cues(DOUBT_RULE, words))
         found: list[Meaning] = []
         for question, rule in self._signs.items():
-            for start in range(len(words)):
-                if self._templates.rule(rule, words, start) > start:
-                    later = any(start < n <= start + AFTER_WORDS for n in after)
-                    if not negated and not later and not any(n < start for n in negations):
-                        answer = "unsure" if doubtful else "yes"
-                        found.append(Meaning("report_sign", answer, about=question, spotted=True))
-                    break
+            start = self._first(rule, words)
+            if start is None or negated or _negated(start, negations, after, AFTER_WORDS):
+                continue
+            answer = "unsure" if doubtful else "yes"
+            found.append(Meaning("report_sign", answer, about=question, spotted=True))
         return found
 
     def triggers(self, clause: str) -> dict[str, bool]:
@@ -66,12 +64,21 @@ class Spotter:
         after = self._cues(AFTER_RULE, words)
         found = {}
         for trigger, rule in self._cues_of.items():
-            starts = [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
-            if not starts:
-                continue
-            later = any(starts[0] < n <= starts[0] + AFTER_TRIGGER for n in after)
-            found[trigger] = not later and not any(n < starts[0] for n in negations)
+            start = self._first(rule, words)
+            if start is not None:
+                found[trigger] = not _negated(start, negations, after, AFTER_TRIGGER)
         return found
+
+    def _first(self, rule: str, words: tuple[str, ...]) -> int | None:
+        """Where ``rule`` first matches in ``words``; None when it does not."""
+        matches = (i for i in range(len(words)) if self._templates.rule(rule, words, i) > i)
+        return next(matches, None)
 
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
         return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
+
+
+def _negated(start: int, before: list[int], after: list[int], window: int) -> bool:
+    """A negation before ``start``, or one of the language's negations that follow within
+    ``window`` words ("저린 건 없어요")."""
+    return any(n < start for n in before) or any(start < n <= start + window for n in after)
