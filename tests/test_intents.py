@@ -231,6 +231,17 @@ PLAIN_TALK = [
     ("I did the stretches, didn't change anything", "remedies_helped", {"remedies_helped": "no"}),
     ("it helped at first but it's back", "remedies_helped", {"remedies_helped": "unsure"}),
     ("help", "remedies_helped", {}),
+    # A "no" covers the sign its next clause opens with, not one told in a clause of its own
+    ("no, swelling or anything", "skin_changes", {"skin_changes": "no"}),
+    (
+        "no that's not right, my brother says the toe's gone red",
+        "weakness",
+        {"weakness": "no", "skin_changes": "yes"},
+    ),
+    ("nope, you missed where my foot gives way", "numbness", {"numbness": "no", "weakness": "yes"}),
+    # The length told about the twitch as the subject
+    ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
+    ("it's been there a month", "duration", {"duration": 30.0}),
 ]
 
 

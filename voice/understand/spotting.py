@@ -21,6 +21,9 @@ DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not sai
 AFTER_RULE = "spot_negation_after"
 AFTER_WORDS = 12  # Korean is read a syllable a word: "저리거나 화끈거리는 건 하나도 없어요"
 AFTER_TRIGGER = 6  # closer for a cause: "헬스 시작한 지 얼마 안 됐어요" names one, denies none
+# A "no" said just before covers a sign its clause opens with ("no, [any] swelling or colour"),
+# not one told later in a clause of its own ("nope, you missed the bit where my foot gives way")
+CARRY_WORDS = 2
 OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE)
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
@@ -41,7 +44,8 @@ class Spotter:
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
         """The signs ``clause`` names with no negation before them (``negated``: the clause
-        follows a "no" said just before it); named with doubt ("if", "or not"), not sure."""
+        follows a "no" said just before it, which covers a sign the clause opens with); named
+        with doubt ("if", "or not"), not sure."""
         words = tuple(clause.split())
         negations = self._cues(NEGATION_RULE, words)
         after = self._cues(AFTER_RULE, words)
@@ -49,7 +53,9 @@ class Spotter:
         found: list[Meaning] = []
         for question, rule in self._signs.items():
             start = self._first(rule, words)
-            if start is None or negated or _negated(start, negations, after, AFTER_WORDS):
+            if start is None or (negated and start < CARRY_WORDS):
+                continue
+            if _negated(start, negations, after, AFTER_WORDS):
                 continue
             answer = "unsure" if doubtful else "yes"
             found.append(Meaning("report_sign", answer, about=question, spotted=True))
