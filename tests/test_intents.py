@@ -286,6 +286,25 @@ def test_more_or_less_to_the_follow_up(understand: Understanding, text: str, int
     assert [m.intent for m in reading.meanings] == [intent]
 
 
+@pytest.mark.parametrize(
+    ("text", "context", "days"),
+    [
+        ("like two", {"turn": "follow_up", "question": "duration"}, 2.0),
+        ("no, fifteen", {"turn": "confirm", "question": "duration"}, 15.0),
+        ("twelve", {"turn": "answer", "question": "duration"}, 12.0),
+        ("two", {"turn": "answer", "question": "duration"}, None),  # two weeks? ask again
+        ("twelve", {"turn": "answer", "question": "weakness"}, None),
+        ("twelve", {"turn": "confirm", "question": "weakness"}, None),
+    ],
+)
+def test_a_number_alone_is_days_only_where_the_question_names_the_unit(
+    understand: Understanding, text: str, context: dict[str, str], days: float | None
+) -> None:
+    reading = understand.read(text, context=context)
+    found = [m.answer for m in reading.meanings if m.intent == "answer_duration"]
+    assert found == ([days] if days is not None else []), reading
+
+
 def test_a_clause_of_fillers_alone_says_nothing_and_is_dropped(understand: Understanding) -> None:
     # "oh gosh" is only skip words: the duration after it is the whole answer, not a lost clause
     reading = understand.read("oh gosh, it must be going on two months now")
