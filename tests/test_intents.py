@@ -239,6 +239,8 @@ PLAIN_TALK = [
         {"weakness": "no", "skin_changes": "yes"},
     ),
     ("nope, you missed where my foot gives way", "numbness", {"numbness": "no", "weakness": "yes"}),
+    # When something happened is no length: the wildcard may take it, nothing is recorded
+    ("I walked to the shops this morning without any trouble", "weakness", {"weakness": "no"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),

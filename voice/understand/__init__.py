@@ -23,7 +23,7 @@ from voice.intents import (
 from voice.understand.clauses import atoms, segment, with_leads
 from voice.understand.spelling import Spelling
 from voice.understand.spotting import Spotter
-from voice.understand.templates import Templates, words_of
+from voice.understand.templates import Match, Templates, words_of
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +40,7 @@ DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a lengt
 DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
+MOMENT_DAYS = 1.0  # a time shorter than this inside a wildcard says when, not how long
 REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
 TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
 
@@ -237,7 +238,9 @@ class Understanding:
     def _harmless(self, intent: str, took: tuple[str, ...]) -> bool:
         """What a wildcard took says nothing the dialog records ("when I walk far"): a
         wildcard in an answer never swallows a sign, a duration, relief or another answer.
-        (A question back, "what counts as weakness?", records nothing: it may.)"""
+        (A question back, "what counts as weakness?", records nothing: it may. Nor does a
+        time under a day beside another answer, "I walked to the shops this morning without
+        any trouble": when something happened, as the dialog reads it, see said._aside_time.)"""
         if intent not in SAYS_SOMETHING:
             return True
         for text in took:
@@ -245,9 +248,19 @@ class Understanding:
             suffixes = [" ".join(words[i:]) for i in range(len(words))]
             for piece in [*suffixes, *(" ".join(a.words) for a in atoms(text, self._joining))]:
                 match = self._templates.match(piece, (), None)
-                if match is not None and match.intent in SAYS_SOMETHING:
+                if match is None or match.intent not in SAYS_SOMETHING:
+                    continue
+                if intent == DURATION_INTENT or not self._a_moment(match):
                     return False
         return True
+
+    def _a_moment(self, match: Match) -> bool:
+        """A time under a day ("this morning", "an hour ago"), not a length to record."""
+        if match.intent != DURATION_INTENT or match.slots.get("bound"):
+            return False
+        meaning = meaning_of(match.intent, match.slots, self._today or date.today())
+        days = None if meaning is None else meaning.answer
+        return isinstance(days, float) and days < MOMENT_DAYS
 
     def _is_answer(self, words: str) -> bool:
         said = tuple(words.split())
