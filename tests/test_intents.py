@@ -241,6 +241,13 @@ PLAIN_TALK = [
     ("nope, you missed where my foot gives way", "numbness", {"numbness": "no", "weakness": "yes"}),
     # When something happened is no length: the wildcard may take it, nothing is recorded
     ("I walked to the shops this morning without any trouble", "weakness", {"weakness": "no"}),
+    # A first answer that is a negation belongs to the sign after it
+    ("nope no numbness", "numbness", {"numbness": "no"}),
+    (
+        "no no swelling but my foot feels weak",
+        "skin_changes",
+        {"skin_changes": "no", "weakness": "yes"},
+    ),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
@@ -326,7 +333,25 @@ def test_asked_what_set_it_off_every_trigger_a_clause_names_counts(
     assert len(elsewhere.meanings) <= 1
     # a trigger denied is not one
     denied = understand.read("not stressed, just on my feet all day", context={"turn": "triggers"})
-    assert {m.trigger for m in denied.meanings} == {"exertion"}
+    assert {m.trigger for m in denied.meanings if m.trigger} == {"exertion"}
+
+
+@pytest.mark.parametrize(
+    ("text", "causes"),
+    [
+        ("no coffee, no cigarettes, but I've been on my feet all day", {"exertion"}),
+        ("stress? nah. I've been on my feet twelve hours a day though", {"exertion"}),
+        ("no coffee", set()),
+        ("coffee? yes, loads", {"stimulants"}),
+    ],
+)
+def test_a_cause_named_to_deny_it_is_not_one(
+    understand: Understanding, text: str, causes: set[str]
+) -> None:
+    consultation = shipped_dialog("en").consultation
+    reading = understand.read(text, context={"turn": "triggers"})
+    said = interpret(reading, consultation, None)
+    assert said.triggers == causes and not said.empty, said
 
 
 # --- a hedge is never a plain yes to relief ------------------------------------------------

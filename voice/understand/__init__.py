@@ -119,6 +119,7 @@ class Understanding:
                 whole = self._all_triggers(situation, [Part(clause, meaning)])
                 return Reading(cleaned, tuple(whole))
         pieces = with_leads(pieces, self._is_answer)
+        triggers = dict(situation).get("turn") == TRIGGERS_TURN
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         for found in segment(pieces, parse):
@@ -131,20 +132,25 @@ class Understanding:
                 parts, asking = [parts[i] for i in kept], [asking[i] for i in kept]
             before = parts[-1].meaning if parts else None
             # "no, [swelling or colour change]": the no covers what follows it (but not what
-            # follows a joining word: "no, and now the tingling …")
+            # follows a joining word, "no, and now the tingling …", or starts a sentence)
             after_no = (
                 self._no_carries
                 and not joined
+                and not found.sentence
                 and before is not None
                 and before.answer == "no"
                 and not before.about
             )
+            if after_no and triggers and meaning is not None and meaning.intent == TRIGGER_INTENT:
+                continue  # "no coffee, no cigarettes": a cause named to deny it
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._marked_durations(clause, situation)]
             parts += said
             asking += [found.asks] * len(said)
+        if triggers:
+            parts, asking = _causes_denied(parts, asking)
         parts = self._agreeing(situation, _echoes_named(parts, asking))
         parts = self._all_triggers(situation, parts)
         _LOGGER.debug("read %r as %s", cleaned, parts)
@@ -203,6 +209,8 @@ class Understanding:
             named = self._spotter.triggers(part.text)
             if meaning is not None and named.get(meaning.trigger or "", True):
                 out.append(part)  # the template's trigger, unless the clause denies it
+            elif meaning is not None and not any(named.values()):
+                out.append(Part(part.text, Meaning("answer_no", "no")))  # "no coffee": none
             for trigger, said in named.items():
                 if said and (meaning is None or trigger != meaning.trigger):
                     out.append(Part(part.text, Meaning(TRIGGER_INTENT, trigger=trigger)))
@@ -306,6 +314,23 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         if answered or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _causes_denied(parts: list[Part], asking: list[bool]) -> tuple[list[Part], list[bool]]:
+    """Without the causes said back as a question and denied: "stress? nah"."""
+    kept = [
+        index
+        for index, part in enumerate(parts)
+        if not (
+            asking[index]
+            and part.meaning is not None
+            and part.meaning.intent == TRIGGER_INTENT
+            and index + 1 < len(parts)
+            and _bare_answer(parts[index + 1].meaning)
+            and parts[index + 1].meaning.answer == "no"  # type: ignore[union-attr]
+        )
+    ]
+    return [parts[i] for i in kept], [asking[i] for i in kept]
 
 
 def _denies(meaning: Meaning) -> bool:

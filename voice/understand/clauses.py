@@ -120,6 +120,7 @@ class Clause(Generic[T]):
     joined: bool = False  # a joining word ("but", "and") came before it
     asks: bool = False  # it ended with a question mark
     joint: tuple[str, ...] = ()  # the joining words before it: ("but",), ("no", "wait")
+    sentence: bool = False  # it starts a new sentence
 
 
 def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[Clause[T]]:
@@ -132,8 +133,8 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
     my toe is numb").
     """
     n = len(pieces)
-    # best[i]: (words understood, -clauses) for pieces[i:], and the clauses
-    best: list[tuple[tuple[int, int], list[Clause[T]]]] = [((0, 0), [])] * (n + 1)
+    # best[i]: (words understood, -clauses, answers rejoined) for pieces[i:], and the clauses
+    best: list[tuple[tuple[int, int, int], list[Clause[T]]]] = [((0, 0, 0), [])] * (n + 1)
     for i in range(n - 1, -1, -1):
         options = []
         for j in range(i + 1, min(n, i + MAX_CLAUSE_ATOMS) + 1):
@@ -144,7 +145,8 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
             if parsed is None and j == i + 2 and pieces[i].lead:
                 # cut after a first answer, but the answer belonged to what followed it:
                 # "no swelling just the twitch" is "no swelling" | "just the twitch"
-                (rest_words, rest_clauses), rest = best[j]
+                # (on a tie it wins: "nope no numbness" is "nope" | "no numbness")
+                (rest_words, rest_clauses, rest_bound), rest = best[j]
                 halves = split_in_two((*pieces[i].words, *pieces[i + 1].words), parse)
                 if halves:
                     words = len(pieces[i].words) + len(pieces[i + 1].words)
@@ -153,19 +155,22 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
                         Clause(left, first, bool(pieces[i].joint), joint=pieces[i].joint),
                         Clause(right, second, asks=pieces[i + 1].asks),
                     ]
-                    options.append(((words + rest_words, rest_clauses - 2), [*cut, *rest]))
+                    score = (words + rest_words, rest_clauses - 2, rest_bound + 1)
+                    options.append((score, [*cut, *rest]))
             if parsed is None and j > i + 1:
                 continue
             covered = sum(len(a.words) for a in pieces[i:j]) if parsed is not None else 0
-            (rest_words, rest_clauses), rest = best[j]
-            score = (covered + rest_words, rest_clauses - 1)
+            (rest_words, rest_clauses, rest_bound), rest = best[j]
+            score = (covered + rest_words, rest_clauses - 1, rest_bound)
             joined = bool(pieces[i].joint)
-            first_clause = Clause(clause, parsed, joined, pieces[j - 1].asks, pieces[i].joint)
+            first_clause = Clause(
+                clause, parsed, joined, pieces[j - 1].asks, pieces[i].joint, pieces[i].sentence
+            )
             options.append((score, [first_clause, *rest]))
             if parsed is None:  # "no swelling no redness": two clauses with nothing between
                 halves = split_in_two(pieces[i].words, parse)
                 if halves:
-                    score = (len(pieces[i].words) + rest_words, rest_clauses - 2)
+                    score = (len(pieces[i].words) + rest_words, rest_clauses - 2, rest_bound)
                     (left, first), (right, second) = halves
                     cut = [
                         Clause(left, first, joined, joint=pieces[i].joint),
