@@ -191,6 +191,13 @@ TAKEN = [
     ("네 있어요", "weakness", {"weakness": "yes"}),
     # "it tingles but soon gets better": about the tingling, not relief (it would reassure)
     ("발이 저린데 금방 나아져요", "numbness", {"numbness": "yes"}),
+    # relief that did not come, in plain speech; relief hedged ("seems a bit better, maybe")
+    (
+        "안 나아, 이젠 종아리까지 떨린당께",
+        "remedies_helped",
+        {"remedies_helped": "no", "spreading": "yes"},
+    ),
+    ("좀 나아진 것 같기도 한데요", "remedies_helped", {"remedies_helped": "unsure"}),
     # a length of time said in passing ("for 3 days now") is taken when it is the cautious reading
     ("엉 발목이 자꾸 풀림 3일째 이럼", "weakness", {"weakness": "yes", "duration": 3.0}),
     ("어제부터 퍼졌어요", "weakness", {"spreading": "yes"}),  # "spread since yesterday": not a day
