@@ -248,6 +248,11 @@ PLAIN_TALK = [
         "skin_changes",
         {"skin_changes": "no", "weakness": "yes"},
     ),
+    # Two negations cancel: "I can't say it doesn't tingle" says it does
+    ("I wouldn't say it's not numb", "numbness", {"numbness": "yes"}),
+    ("I can't say it doesn't tingle", "numbness", {"numbness": "yes"}),
+    ("the toe beside it is twitching too", "spreading", {"spreading": "yes"}),
+    ("I think it's in the sole of my foot as well", "spreading", {"spreading": "yes"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),

@@ -17,6 +17,7 @@ from voice.understand.templates import Templates
 SPOT_PREFIX = "spot_"
 NEGATION_RULE = "spot_negation"
 DOUBT_RULE = "spot_doubt"  # "if", "or not", "might": the sign is named, not said to be there
+DOUBLE_RULE = "spot_double_negation"  # "I wouldn't say it's not numb": it is
 # Negations that follow what they negate (Korean: "저리지 않아요"), within a few words
 AFTER_RULE = "spot_negation_after"
 AFTER_WORDS = 12  # Korean is read a syllable a word: "저리거나 화끈거리는 건 하나도 없어요"
@@ -24,7 +25,7 @@ AFTER_TRIGGER = 6  # closer for a cause: "헬스 시작한 지 얼마 안 됐어
 # A "no" said just before covers a sign its clause opens with ("no, [any] swelling or colour"),
 # not one told later in a clause of its own ("nope, you missed the bit where my foot gives way")
 CARRY_WORDS = 2
-OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE)
+OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE)
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
 
@@ -50,12 +51,13 @@ class Spotter:
         negations = self._cues(NEGATION_RULE, words)
         after = self._cues(AFTER_RULE, words)
         doubtful = bool(self._cues(DOUBT_RULE, words))
+        doubled = self._cues(DOUBLE_RULE, words)
         found: list[Meaning] = []
         for question, rule in self._signs.items():
             start = self._first(rule, words)
             if start is None or (negated and start < CARRY_WORDS):
                 continue
-            if _negated(start, negations, after, AFTER_WORDS):
+            if _negated(start, negations, after, AFTER_WORDS) and not _doubled(start, doubled):
                 continue
             answer = "unsure" if doubtful else "yes"
             found.append(Meaning("report_sign", answer, about=question, spotted=True))
@@ -82,6 +84,11 @@ class Spotter:
 
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
         return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
+
+
+def _doubled(start: int, doubled: list[int]) -> bool:
+    """A negation of saying it before the sign: "I can't say it doesn't tingle" says it does."""
+    return any(d < start for d in doubled)
 
 
 def _negated(start: int, before: list[int], after: list[int], window: int) -> bool:
