@@ -253,6 +253,12 @@ PLAIN_TALK = [
     ("I can't say it doesn't tingle", "numbness", {"numbness": "yes"}),
     ("the toe beside it is twitching too", "spreading", {"spreading": "yes"}),
     ("I think it's in the sole of my foot as well", "spreading", {"spreading": "yes"}),
+    # As a speech recogniser writes it: "to" for two, "week" for weak
+    ("it's been about to weeks", "duration", {"duration": 14.0}),
+    ("a day or to", "duration", {"duration": 2.0}),
+    ("to or three weeks", "duration", {"duration": 21.0}),
+    ("my leg feels a wee bit week", "weakness", {"weakness": "yes"}),
+    ("I don't know", "numbness", {"numbness": "unsure"}),  # never "know" for no
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
