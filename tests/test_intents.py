@@ -259,6 +259,10 @@ PLAIN_TALK = [
     ("to or three weeks", "duration", {"duration": 21.0}),
     ("my leg feels a wee bit week", "weakness", {"weakness": "yes"}),
     ("I don't know", "numbness", {"numbness": "unsure"}),  # never "know" for no
+    # The toe by other names, and the particles of world Englishes ("lah", "o")
+    ("nah it's just the little guy", "spreading", {"spreading": "no"}),
+    ("it's just the wee toe", "spreading", {"spreading": "no"}),
+    ("no it has not spread o", "spreading", {"spreading": "no"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
