@@ -263,6 +263,13 @@ PLAIN_TALK = [
     ("nah it's just the little guy", "spreading", {"spreading": "no"}),
     ("it's just the wee toe", "spreading", {"spreading": "no"}),
     ("no it has not spread o", "spreading", {"spreading": "no"}),
+    # Relief that lasted only a while is not sure, said at any turn
+    ("the stretches only help for a bit", "numbness", {"remedies_helped": "unsure"}),
+    (
+        "the massage stopped working after a few days",
+        "remedies_helped",
+        {"remedies_helped": "unsure"},
+    ),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
