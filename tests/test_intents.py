@@ -270,6 +270,9 @@ PLAIN_TALK = [
         "remedies_helped",
         {"remedies_helped": "unsure"},
     ),
+    # A length set against the one read back, or said again
+    ("it's more like five days than two", "duration", {"duration": 5.0}),
+    ("I said it's been going on for three weeks", "duration", {"duration": 21.0}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
