@@ -273,6 +273,16 @@ PLAIN_TALK = [
     # A length set against the one read back, or said again
     ("it's more like five days than two", "duration", {"duration": 5.0}),
     ("I said it's been going on for three weeks", "duration", {"duration": 21.0}),
+    # Weakness told as what the foot does, and strength as the answer to weakness only
+    ("the foot just doesn't lift like it used to", "weakness", {"weakness": "yes"}),
+    ("I can't really push off properly with that foot", "spreading", {"weakness": "yes"}),
+    ("strong as an ox", "weakness", {"weakness": "no"}),
+    ("it's strong", "spreading", {}),  # the twitch, maybe: asked again
+    (
+        "no not really, I walked back from the shops yesterday no problem",
+        "weakness",
+        {"weakness": "no"},
+    ),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),

@@ -40,7 +40,7 @@ DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a lengt
 DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
-MOMENT_DAYS = 1.0  # a time shorter than this inside a wildcard says when, not how long
+MOMENT_DAYS = 1.0  # a time up to this inside a wildcard ("yesterday") says when, not how long
 REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
 TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
 
@@ -247,7 +247,7 @@ class Understanding:
         """What a wildcard took says nothing the dialog records ("when I walk far"): a
         wildcard in an answer never swallows a sign, a duration, relief or another answer.
         (A question back, "what counts as weakness?", records nothing: it may. Nor does a
-        time under a day beside another answer, "I walked to the shops this morning without
+        time of a day or less beside another answer, "I walked to the shops this morning without
         any trouble": when something happened, as the dialog reads it, see said._aside_time.)"""
         if intent not in SAYS_SOMETHING:
             return True
@@ -263,12 +263,12 @@ class Understanding:
         return True
 
     def _a_moment(self, match: Match) -> bool:
-        """A time under a day ("this morning", "an hour ago"), not a length to record."""
+        """A time of a day or less ("this morning", "yesterday"), not a length to record."""
         if match.intent != DURATION_INTENT or match.slots.get("bound"):
             return False
         meaning = meaning_of(match.intent, match.slots, self._today or date.today())
         days = None if meaning is None else meaning.answer
-        return isinstance(days, float) and days < MOMENT_DAYS
+        return isinstance(days, float) and days <= MOMENT_DAYS
 
     def _is_answer(self, words: str) -> bool:
         said = tuple(words.split())
