@@ -283,6 +283,10 @@ PLAIN_TALK = [
         "weakness",
         {"weakness": "no"},
     ),
+    # Spreading told as not only the pinky; a time alone after a sign is when it happened
+    ("it's not just the pinky", "spreading", {"spreading": "yes"}),
+    ("no... well the calf once, yesterday", "spreading", {"spreading": "yes"}),
+    ("can't really tell", "spreading", {"spreading": "unsure"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),

@@ -40,6 +40,7 @@ DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a lengt
 DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
+WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when it happened
 MOMENT_DAYS = 1.0  # a time up to this inside a wildcard ("yesterday") says when, not how long
 REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
 TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
@@ -143,6 +144,8 @@ class Understanding:
             )
             if after_no and triggers and meaning is not None and meaning.intent == TRIGGER_INTENT:
                 continue  # "no coffee, no cigarettes": a cause named to deny it
+            if meaning is not None and _when_of(meaning, before, clause):
+                meaning = replace(meaning, spotted=True)
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
@@ -314,6 +317,18 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         if answered or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _when_of(meaning: Meaning, before: Meaning | None, clause: str) -> bool:
+    """ "well the calf once, yesterday": a time alone right after a sign says when the sign
+    happened; taken as how long the twitching has lasted only where that is the cautious
+    reading (it is marked spotted)."""
+    return (
+        meaning.intent == DURATION_INTENT
+        and before is not None
+        and before.intent == "report_sign"
+        and len(clause.split()) <= WHEN_WORDS
+    )
 
 
 def _causes_denied(parts: list[Part], asking: list[bool]) -> tuple[list[Part], list[bool]]:
