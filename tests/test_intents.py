@@ -287,6 +287,8 @@ PLAIN_TALK = [
     ("it's not just the pinky", "spreading", {"spreading": "yes"}),
     ("no... well the calf once, yesterday", "spreading", {"spreading": "yes"}),
     ("can't really tell", "spreading", {"spreading": "unsure"}),
+    # Severe pain in people's words
+    ("the pain wakes me up at night, it's horrendous", "skin_changes", {"skin_changes": "yes"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
