@@ -289,6 +289,8 @@ PLAIN_TALK = [
     ("can't really tell", "spreading", {"spreading": "unsure"}),
     # Severe pain in people's words
     ("the pain wakes me up at night, it's horrendous", "skin_changes", {"skin_changes": "yes"}),
+    # Relief that did not come, in passing: the toe is still going
+    ("helped me sleep, the toe's still going though", "remedies_helped", {"remedies_helped": "no"}),
     # The length told about the twitch as the subject
     ("the twitch itself has been going about three weeks", "duration", {"duration": 21.0}),
     ("it's been there a month", "duration", {"duration": 30.0}),
