@@ -198,6 +198,10 @@ TAKEN = [
         {"remedies_helped": "no", "spreading": "yes"},
     ),
     ("좀 나아진 것 같기도 한데요", "remedies_helped", {"remedies_helped": "unsure"}),
+    # texting "아님" is no; the twitch climbing to the top of the foot, the other foot: spreading
+    ("아님 힘은 멀쩡함", "weakness", {"weakness": "no"}),
+    ("그랑께 발등까지 올라와부렀어요", "spreading", {"spreading": "yes"}),
+    ("다른발도 쫌 그런거같음", "spreading", {"spreading": "yes"}),
     # a length of time said in passing ("for 3 days now") is taken when it is the cautious reading
     ("엉 발목이 자꾸 풀림 3일째 이럼", "weakness", {"weakness": "yes", "duration": 3.0}),
     ("어제부터 퍼졌어요", "weakness", {"spreading": "yes"}),  # "spread since yesterday": not a day
