@@ -21,10 +21,10 @@ from voice.dialog import Conversation
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.98, 0),
-    ("en", "dev"): (0.85, 1),
-    ("en", "test"): (0.80, 6),
+    ("en", "dev"): (0.88, 1),
+    ("en", "test"): (0.81, 6),
     ("ko", "tune"): (0.99, 0),
-    ("ko", "dev"): (0.81, 5),
+    ("ko", "dev"): (0.82, 3),
     ("ko", "test"): (0.85, 0),
 }
 
