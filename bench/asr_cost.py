@@ -56,6 +56,7 @@ def _engine_cost(engine: str, turns: list[tuple[str, np.ndarray]], **settings: A
     from voice.asr.engines import make_recognizer
     from voice.audio import AudioChunk
     from voice.content import load_dialog
+    from voice.events import Awaiting
     from voice.grammar.questions import Grammars
     from voice.listeners import as_microphone
 
@@ -68,8 +69,9 @@ def _engine_cost(engine: str, turns: list[tuple[str, np.ndarray]], **settings: A
     for question, samples in turns:
         grammar = grammar_for(grammars, dialog, question)
         began = time.process_time()
+        awaiting = Awaiting(question, question_kind=dialog.consultation.questions[question].kind)
         transcript = recognizer.transcribe(
-            as_microphone(AudioChunk(16_000, samples), 16_000), grammar
+            as_microphone(AudioChunk(16_000, samples), 16_000), grammar, awaiting
         )
         cpu.append(time.process_time() - began)
         heard.append(None if transcript is None else transcript.text)

@@ -44,7 +44,7 @@ class OpenTranscriber:
             choice = resolve_engine(RecognitionSettings(engine="vosk"), locale)
             self._model = vosk.Model(str(choice.model_path))
 
-    def transcribe(self, audio: Iterator[Any], grammar: object) -> Any:
+    def transcribe(self, audio: Iterator[Any], grammar: object, awaiting: object = None) -> Any:
         """The words of the first utterance in ``audio`` (None when nothing was said)."""
         from voice.asr import Transcript
 

@@ -9,6 +9,7 @@ Grammars, build_grammar, Understanding, Conversation and EspeakSynthesizer.
 
 from __future__ import annotations
 
+import inspect
 import json
 import random
 import resource
@@ -83,6 +84,7 @@ class System:
         else:
             settings = RecognitionSettings(engine=spec["engine"], **spec.get("settings", {}))
             self.recognizer = make_recognizer(settings, self.locale)
+        self._transcribe_takes = inspect.signature(self.recognizer.transcribe).parameters
         self.grammars = Grammars(self.dialog)
         self.single = build_grammar(
             self.dialog.intents, list(self.dialog.intents.intents), "single", self.locale
@@ -124,7 +126,11 @@ class System:
         use = getattr(self.recognizer, "use", None)  # the whisper engine's record
         asked, whisper_s = (use.asked, use.seconds) if use is not None else (0, 0.0)
         cpu_s = time.process_time()
-        transcript = self.recognizer.transcribe(iter(stream), self.grammar(question))
+        awaiting = getattr(conversation, "awaiting", None)  # older trees: grammar only
+        weighs = awaiting is not None and "awaiting" in self._transcribe_takes
+        transcript = self.recognizer.transcribe(
+            iter(stream), self.grammar(question), *([awaiting] if weighs else [])
+        )
         done_s = time.perf_counter()
         cpu_s = time.process_time() - cpu_s
         out: dict[str, Any] = {

@@ -13,6 +13,7 @@ from itertools import islice
 
 from voice.asr import Grammar, Transcript
 from voice.audio import AudioChunk
+from voice.events import Awaiting
 
 
 def heard(text: str, confidence: float = 0.9, in_grammar: bool = True) -> Transcript:
@@ -35,7 +36,9 @@ class ScriptedRecognizer:
         """A script from transcripts, plain texts (heard confidently) or None."""
         return cls([heard(t) if isinstance(t, str) else t for t in turns])
 
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
+    def transcribe(
+        self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
+    ) -> Transcript | None:
         if not self.script:
             raise AssertionError(f"the script has no turn left for grammar {grammar.name}")
         self.grammars.append(grammar.name)

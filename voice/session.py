@@ -86,7 +86,7 @@ class SpokenConsultation:
             grammar = grammars.get(awaiting)
             audio = _TimedAudio(self.listener.audio_for(awaiting), self.hear_tap)
             _LOGGER.info("listening for %s", question)
-            transcript = self.recognizer.transcribe(iter(audio), grammar)
+            transcript = self.recognizer.transcribe(iter(audio), grammar, awaiting)
             done_s = time.perf_counter()
             turn_end = (question, audio.last_pull_s, done_s)
             if transcript is None or not transcript.in_grammar:

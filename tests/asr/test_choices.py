@@ -8,9 +8,11 @@ import pytest
 
 from voice.asr import WHISPER_MIN_MEMORY_MB, RecognitionSettings
 from voice.asr.engines import resolve_engine, whisper_installed
+from voice.asr.evidence import WHISPER
 from voice.asr.mel import N_MELS, RATE_HZ, log_mel, mel_filters
 from voice.asr.posterior import candidates, nearest, weigh
 from voice.asr.whisper import FreeDecoding, collapse_repeats, words, written_form
+from voice.confidence import CONFIRM_BELOW
 from voice.denoise import (
     DEEPFILTER_MIN_MEMORY_MB,
     Suppressors,
@@ -111,14 +113,17 @@ MEANS = {
 }
 
 
-def test_meanings_sum_their_phrases_and_something_else_can_win() -> None:
+def test_meanings_sum_their_phrases_and_something_else_is_the_competitor() -> None:
     phrases = frozenset(["no", "nope", "not really", "yes"])
     texts = ["no", "nope", "yes"]
     verdict = weigh(texts, [-1.0, -1.5, -1.2], MEANS.get, free("No."), phrases, "yes")
     assert verdict.meaning == "no" and verdict.text == "no"
     assert verdict.features["margin"] > 0 and verdict.features["grammar_agrees"] == 0.0
     other = weigh(["thank you", "no"], [-0.5, -9.0], MEANS.get, free("Thank you."), phrases, None)
-    assert other.meaning is None and other.features["else_ahead"] > 4.0
+    assert other.features["else_ahead"] > 4.0 and other.features["margin"] < -4.0
+    assert WHISPER.confidence(other.features) < CONFIRM_BELOW  # far behind: never taken
+    nothing = weigh(["thank you"], [-0.5], MEANS.get, free("Thank you."), phrases, None)
+    assert nothing.meaning is None and nothing.text == ""
     close = weigh(["i'm out", "no"], [-1.0, -1.6], MEANS.get, free("I'm out."), phrases, None)
     assert close.meaning == "no" and close.features["margin"] < 0  # a close call is no verdict
 

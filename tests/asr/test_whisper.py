@@ -11,6 +11,7 @@ from voice.asr import RecognitionSettings, Transcript
 from voice.asr.engines import make_recognizer, whisper_installed
 from voice.audio import AudioChunk
 from voice.content import load_dialog
+from voice.dialog.conversation import answer_meaning
 from voice.events import Awaiting
 from voice.grammar import Grammar
 from voice.grammar.questions import Grammars
@@ -78,6 +79,30 @@ def test_answers_are_heard_with_their_meaning(
     assert meaning is not None and meaning.answer == means, transcript
     assert transcript.evidence["whisper"] == 1.0  # Whisper weighed it (always)
     assert transcript.confidence >= 0.6  # a clear answer is not asked about again
+
+
+@pytest.mark.parametrize(
+    ("question", "text"),
+    [
+        ("weakness", "yeah my foot feels kind of weak"),
+        ("spreading", "no it's only the little toe"),
+        ("remedies_helped", "i tried the stretches but nothing changed"),
+    ],
+)
+def test_a_whole_answer_is_weighed_for_what_it_tells_the_dialog(
+    always: object, grammars: Grammars, question: str, text: str
+) -> None:
+    # Whisper writes the whole answer; its hypotheses are summed by what they would tell the
+    # dialog awaiting this question, so a wording outside the grammar still counts.
+    dialog = load_dialog("en")
+    awaiting = Awaiting(question, question_kind=KINDS[question])
+    transcript = always.transcribe(  # type: ignore[attr-defined]
+        stream(utterance(text, lead_s=0.5)), grammar_of(grammars, question), awaiting
+    )
+    assert transcript is not None and transcript.in_grammar, transcript
+    meant = answer_meaning(dialog, text, awaiting)
+    assert meant is not None and answer_meaning(dialog, transcript.text, awaiting) == meant
+    assert transcript.confidence >= 0.6, transcript
 
 
 def test_something_else_is_not_taken_for_an_answer(always: object, grammars: Grammars) -> None:

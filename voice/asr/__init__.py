@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Literal, Protocol
 
 from voice.audio import AudioChunk
+from voice.events import Awaiting
 from voice.grammar import Grammar  # defined with the grammar compiler; still importable here
 
 
@@ -66,8 +67,13 @@ class Recognizer(Protocol):
 
     sample_rate_hz: int
 
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
-        """Consume audio until the end of one utterance; None when nobody spoke in time."""
+    def transcribe(
+        self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
+    ) -> Transcript | None:
+        """Consume audio until the end of one utterance; None when nobody spoke in time.
+        ``awaiting`` is what the dialog listens for; an engine that weighs its hypotheses by
+        what they mean (the whisper engine) reads them for it, the others need only the
+        grammar."""
         ...
 
     def missing_words(self, grammar: Grammar) -> set[str]:

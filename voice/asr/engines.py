@@ -11,6 +11,7 @@ from pathlib import Path
 
 from voice.asr import ENGINES, WHISPER_MIN_MEMORY_MB, Engine, RecognitionSettings, Recognizer
 from voice.errors import ModelError, UsageError
+from voice.events import Awaiting
 
 
 @dataclass(frozen=True)
@@ -98,12 +99,14 @@ def whisper_affordable(total_memory_mb: int | None = None) -> bool:
     return memory >= WHISPER_MIN_MEMORY_MB and whisper_installed()
 
 
-def dialog_meaning(locale: str) -> Callable[[str], Hashable | None]:
-    """What a text means to the locale's dialog (its understanding), for weighing meanings."""
-    from voice.content import load_dialog
-    from voice.understand import understanding_for
+def dialog_meaning(locale: str) -> Callable[[str, Awaiting | None], Hashable | None]:
+    """What a text would tell the locale's dialog awaiting an answer, for weighing meanings."""
+    from functools import partial
 
-    return understanding_for(load_dialog(locale).intents).parse
+    from voice.content import load_dialog
+    from voice.dialog.conversation import answer_meaning
+
+    return partial(answer_meaning, load_dialog(locale))
 
 
 def _whisper(locale: str, model_path: Path | None) -> EngineChoice:

@@ -25,6 +25,7 @@ from voice.asr.turn import Decoding, Heard, listen
 from voice.audio import AudioChunk
 from voice.denoise import Suppressors
 from voice.errors import ModelError
+from voice.events import Awaiting
 from voice.grammar import (
     Grammar,
     WordAutomaton,
@@ -151,7 +152,9 @@ class PocketsphinxRecognizer:
             grammar, automaton, endings(usable), frozenset(missing)
         )
 
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
+    def transcribe(
+        self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
+    ) -> Transcript | None:
         """Listen for one turn and decode it with ``grammar``; None if nobody spoke in time."""
         return listen(audio, lambda: self.start(grammar), self._settings, self.suppressors.new)
 

@@ -19,7 +19,6 @@ from voice.asr.whisper import FreeDecoding, words
 NEAREST = 4  # grammar phrases kept per free decoding
 MARGIN_CAP = 20.0  # log-probability margin past which more says nothing new
 FLOOR_LOGPROB = -40.0
-ELSE_MARGIN = 4.0  # something else must be this far ahead (log-probability) to win outright
 
 Meaning = Callable[[str], Hashable | None]  # text -> what it means to the dialog (None: nothing)
 
@@ -75,9 +74,11 @@ def weigh(
 
     The margin is the best meaning's log-probability over the strongest alternative, another
     meaning or something else (negative when the alternative is stronger). Something else
-    wins outright only when it is ahead by more than ELSE_MARGIN: the free decoding is the
-    model's own best guess, so it is often a little ahead of a grammar phrase that says the
-    same thing in other words ("I'm out two weeks." for "about two weeks")."""
+    never wins outright: the free decoding is the model's own best guess, so it is often well
+    ahead of a grammar phrase that says the same in other words ("a little bit US." for "a
+    little bit yes"); how far ahead it is is evidence, and the confidence model (fitted on
+    the tune set) decides whether the best meaning is taken, confirmed or asked again.
+    Meaning is None only when no candidate means anything."""
     by_meaning: dict[Hashable | None, list[tuple[float, str]]] = {}
     for text, score in zip(texts, scores, strict=True):
         by_meaning.setdefault(meaning(text), []).append((max(FLOOR_LOGPROB, score), text))
@@ -99,8 +100,6 @@ def weigh(
         bool(free_text) and meaning(free_text) == best,
         hint is not None and meaning(hint) == best,
     )
-    if elsewhere - best_score > ELSE_MARGIN:
-        return Weighed("", None, features)
     # The words handed on: a grammar phrase of the best meaning if one was scored (the spoken
     # grammar holds what the dialog understands), else the free decoding's words.
     in_grammar = [(s, t) for s, t in by_meaning[best] if t in phrases]

@@ -27,6 +27,7 @@ from voice.asr.turn import Decoding, Heard, listen
 from voice.audio import AudioChunk
 from voice.denoise import Suppressors
 from voice.errors import ModelError
+from voice.events import Awaiting
 from voice.grammar import Grammar
 from voice.grammar.endings import OFF, Endings, endings
 from voice.models import Registry, fix_for_broken, load_registry
@@ -153,7 +154,9 @@ class VoskRecognizer:
             self._endings[grammar.name] = cached
         return cached[1].ending(words) if words else OFF
 
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
+    def transcribe(
+        self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
+    ) -> Transcript | None:
         """Decode until the turn ends; None when nobody spoke in time."""
         return listen(audio, lambda: self.start(grammar), self.settings, self._suppressors.new)
 

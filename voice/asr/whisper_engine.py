@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +28,13 @@ from voice.asr.turn import Decoding, Heard, listen
 from voice.asr.whisper import MAX_TOKENS, MIN_TOKENS, WhisperModel, words, written_form
 from voice.audio import AudioChunk
 from voice.confidence import CONFIRM_BELOW
+from voice.events import Awaiting
 from voice.grammar import Grammar
 
 _LOGGER = logging.getLogger(__name__)
 
+# text, what the dialog awaits -> what the text would tell it (None: nothing)
+AnswerMeaning = Callable[[str, Awaiting | None], Hashable | None]
 TOKENS_PER_WORD = 3  # the token limit: this many per word of the grammar's longest phrase
 
 
@@ -54,11 +57,12 @@ class WhisperRecognizer:
     def __init__(
         self,
         settings: RecognitionSettings,
-        meaning: Meaning,
+        meaning: AnswerMeaning,
         model_path: Path | None = None,
         grammar_model_path: Path | None = None,
     ) -> None:
-        """Load pocketsphinx and tiny.en; ``meaning`` says what a text means to the dialog."""
+        """Load pocketsphinx and tiny.en; ``meaning`` says what a text means to the dialog
+        while it awaits a given answer."""
         self._settings = settings
         self._meaning = meaning
         self._grammar = PocketsphinxRecognizer(settings, grammar_model_path)
@@ -69,22 +73,35 @@ class WhisperRecognizer:
         """Words pocketsphinx cannot follow (Whisper can write any English word)."""
         return self._grammar.missing_words(grammar)
 
-    def transcribe(self, audio: Iterator[AudioChunk], grammar: Grammar) -> Transcript | None:
-        """Listen for one turn; None when nobody spoke in time."""
+    def transcribe(
+        self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
+    ) -> Transcript | None:
+        """Listen for one turn; None when nobody spoke in time. Whisper's hypotheses are
+        weighed by what they would tell the dialog awaiting ``awaiting``."""
+
+        def meaning(text: str) -> Hashable | None:
+            return self._meaning(text, awaiting)
+
         return listen(
             audio,
-            lambda: _Turn(self, self._grammar.start(grammar), grammar),
+            lambda: _Turn(self, self._grammar.start(grammar), grammar, meaning),
             self._settings,
             self._grammar.suppressors.new,
         )
 
-    def weigh(self, listening: Listening, grammar: Grammar, hint: Transcript) -> Transcript | None:
-        """Whisper's verdict on the turn; None when it heard nobody speak (listen on)."""
+    def weigh(
+        self, listening: Listening, grammar: Grammar, hint: Transcript, meaning: Meaning
+    ) -> Transcript | None:
+        """Whisper's verdict on the turn; None when it heard nobody speak (listen on).
+
+        Whisper's no-speech rule alone does not end the turn: under babble it rates real
+        answers as no speech ("Yeah." at 0.74), so it counts only when the words it wrote
+        mean nothing to the dialog either; otherwise its probability is evidence."""
         started = time.perf_counter()
         samples = np.frombuffer(listening.audio(), dtype="<i2")
         encoded = self._model.encode(samples)
         free = self._model.decode(encoded, self._token_limit(grammar))
-        if free.silent:
+        if free.silent and meaning(free.text) is None:
             _LOGGER.debug("whisper heard no speech (%.2f, %.2f)", free.no_speech, free.logprob)
             self._count(started, overturned=True)
             return None
@@ -93,9 +110,9 @@ class WhisperRecognizer:
         plain_free = " ".join(words(free.text))
         written = [free.text if t == plain_free else written_form(t) for t in texts]
         scores = self._model.score(encoded, written)
-        verdict = weigh(texts, scores, self._meaning, free, frozenset(grammar.phrases), hint_text)
+        verdict = weigh(texts, scores, meaning, free, frozenset(grammar.phrases), hint_text)
         evidence = {**verdict.features, "grammar_confidence": hint.confidence, "whisper": 1.0}
-        overturned = verdict.meaning != (self._meaning(hint_text) if hint_text else None)
+        overturned = verdict.meaning != (meaning(hint_text) if hint_text else None)
         self._count(started, overturned)
         _LOGGER.debug("whisper %r -> %r (%s)", free.text, verdict.text, evidence)
         if verdict.meaning is None:  # something else: ask again rather than guess
@@ -126,10 +143,13 @@ class WhisperRecognizer:
 class _Turn:
     """pocketsphinx's decoding of the turn, then Whisper's verdict where it is wanted."""
 
-    def __init__(self, recognizer: WhisperRecognizer, inner: Decoding, grammar: Grammar) -> None:
+    def __init__(
+        self, recognizer: WhisperRecognizer, inner: Decoding, grammar: Grammar, meaning: Meaning
+    ) -> None:
         self._recognizer = recognizer
         self._inner = inner
         self._grammar = grammar
+        self._meaning = meaning
 
     def feed(self, frame: bytes, clean: bytes) -> None:
         """pocketsphinx takes the frame."""
@@ -144,4 +164,4 @@ class _Turn:
         heard = self._inner.finish(listening)
         if heard is None or not self._recognizer.needs_whisper(heard):
             return heard
-        return self._recognizer.weigh(listening, self._grammar, heard)
+        return self._recognizer.weigh(listening, self._grammar, heard, self._meaning)

@@ -11,14 +11,14 @@ confirmed, so one misheard "no" cannot lead to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 from voice.dialog.answers import hear_answer, hear_confirmation
 from voice.dialog.ending import hear_more_tips, hear_triggers
 from voice.dialog.flow import Flow
 from voice.dialog.readback import hear_readback, hear_which
-from voice.dialog.said import PREFER, Said, interpret
+from voice.dialog.said import PREFER, Said, interpret, settled
 from voice.dialog.turn import Turn
 from voice.events import Awaiting, Event, Heard, Result, Say
 from voice.schema import AnswerValue, Consultation, Dialog
@@ -113,10 +113,10 @@ class Conversation:
             return flow.silence(turn)
         flow.silent = 0
         flow.heard = True
-        context: dict[str, str] = {"turn": "confirm" if turn.pending is not None else turn.kind}
-        if turn.question in self.consultation.questions:
-            context["question"] = turn.question  # "it's gone" is relief only when relief is asked
-        reading = self.understanding.read(text, PREFER.get(turn.kind, ()), context)
+        kind = "confirm" if turn.pending is not None else turn.kind
+        reading = self.understanding.read(
+            text, PREFER.get(turn.kind, ()), _context(self.consultation, kind, turn.question)
+        )
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)
         if said.empty:
@@ -140,6 +140,48 @@ class Conversation:
         corrects = confirming or last_yes_no(consultation, history, turn.question)
         asked = turn.question if answering else None
         return interpret(reading, consultation, asked, corrects, confirming)
+
+
+def _context(consultation: Consultation, kind: str, question: str) -> dict[str, str]:
+    """What the templates may know of the turn (hassil's `requires_context`)."""
+    context = {"turn": kind}
+    if question in consultation.questions:
+        context["question"] = question  # "it's gone" is relief only when relief is asked
+    return context
+
+
+def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Hashable | None:
+    """What ``text`` would tell the dialog while it awaits ``awaiting``, as a comparable
+    value (None: nothing understood). Two texts with the same value make the dialog take the
+    same answers, reply and command: "yeah my foot feels kind of weak" and "yes" to the
+    weakness question; an answer the dialog would ask again about means nothing. A
+    recognizer weighing its hypotheses by meaning sums them by this."""
+    understanding = understanding_for(dialog.intents)
+    consultation = dialog.consultation
+    if awaiting is None:
+        said = interpret(understanding.read(text), consultation, None)
+    else:
+        question, kind = awaiting.question, awaiting.kind
+        reading = understanding.read(
+            text, PREFER.get(kind, ()), _context(consultation, kind, question)
+        )
+        answering = kind in ("answer", "follow_up")
+        confirming = question if kind == "confirm" and awaiting.confirming != "stop" else None
+        said = interpret(
+            reading, consultation, question if answering else None, confirming, confirming
+        )
+    if not settled(said, consultation):
+        return None  # the dialog would ask again: "no, Tom" is not a reassuring no
+    return (
+        tuple(sorted(said.facts.items())),
+        tuple(sorted(said.bounds.items())),
+        said.reply,
+        said.hedged and said.reply is not None,  # "I think so" does not confirm a readback
+        said.command,
+        said.bound_reply,
+        said.question,
+        tuple(sorted(said.triggers)),
+    )
 
 
 def _heard(question: str, text: str, reading: Reading, said: Said, confidence: float) -> Heard:
