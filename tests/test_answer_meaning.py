@@ -63,3 +63,12 @@ def test_durations_are_told_apart_by_length(dialog: Dialog) -> None:
     two_weeks = answer_meaning(dialog, "about two weeks", duration)
     assert two_weeks == answer_meaning(dialog, "two weeks or so", duration)
     assert two_weeks != answer_meaning(dialog, "since yesterday", duration)
+
+
+def test_a_reassuring_answer_is_marked(dialog: Dialog) -> None:
+    # The whisper engine never takes a reassuring meaning outright unless its own words say it.
+    no, yes = (answer_meaning(dialog, t, asked("weakness")) for t in ("no", "yes"))
+    assert no is not None and no.reassuring
+    assert yes is not None and not yes.reassuring
+    short = answer_meaning(dialog, "since yesterday", asked("duration", "duration"))
+    assert short is not None and short.reassuring

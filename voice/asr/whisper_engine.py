@@ -35,6 +35,7 @@ _LOGGER = logging.getLogger(__name__)
 
 # text, what the dialog awaits -> what the text would tell it (None: nothing)
 AnswerMeaning = Callable[[str, Awaiting | None], Hashable | None]
+GUESS = 0.5  # share of the confirm point a reassuring meaning Whisper did not write gets
 TOKENS_PER_WORD = 3  # the token limit: this many per word of the grammar's longest phrase
 
 
@@ -117,7 +118,13 @@ class WhisperRecognizer:
         _LOGGER.debug("whisper %r -> %r (%s)", free.text, verdict.text, evidence)
         if verdict.meaning is None:  # something else: ask again rather than guess
             return Transcript(hint.text, 0.0, in_grammar=False, evidence=evidence)
-        return Transcript(verdict.text, WHISPER.confidence(evidence), evidence=evidence)
+        # A reassuring answer Whisper's own words do not say (only a grammar phrase scored
+        # it) is never taken outright: at most "Did you say no?" (babble: "yes it's gone a
+        # funny colour" heard "no" at 0.64, its free decoding meaning nothing).
+        confidence = WHISPER.confidence(evidence)
+        if not verdict.features["free_agrees"] and getattr(verdict.meaning, "reassuring", False):
+            confidence = min(confidence, GUESS * CONFIRM_BELOW)
+        return Transcript(verdict.text, confidence, evidence=evidence)
 
     def _token_limit(self, grammar: Grammar) -> int:
         limit = self.use._limits.get(grammar.name)

@@ -11,7 +11,8 @@ confirmed, so one misheard "no" cannot lead to it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from voice.dialog.answers import hear_answer, hear_confirmation
@@ -21,6 +22,7 @@ from voice.dialog.readback import hear_readback, hear_which
 from voice.dialog.said import PREFER, Said, interpret, settled
 from voice.dialog.turn import Turn
 from voice.events import Awaiting, Event, Heard, Result, Say
+from voice.rules import worrying
 from voice.schema import AnswerValue, Consultation, Dialog
 from voice.targets import follow_up_limit, last_yes_no
 from voice.understand import Reading, Understanding, understanding_for
@@ -150,7 +152,22 @@ def _context(consultation: Consultation, kind: str, question: str) -> dict[str, 
     return context
 
 
-def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Hashable | None:
+@dataclass(frozen=True)
+class AnswerSense:
+    """What one answer tells the dialog at one turn (compared whole, by value)."""
+
+    facts: tuple[tuple[str, AnswerValue], ...]
+    bounds: tuple[tuple[str, str], ...]
+    reply: AnswerValue | None
+    hedged: bool
+    command: str | None
+    bound_reply: str | None
+    question: str | None
+    triggers: tuple[str, ...]
+    reassuring: bool  # an answer in it would make the advice less urgent ("no" to a sign)
+
+
+def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> AnswerSense | None:
     """What ``text`` would tell the dialog while it awaits ``awaiting``, as a comparable
     value (None: nothing understood). Two texts with the same value make the dialog take the
     same answers, reply and command: "yeah my foot feels kind of weak" and "yes" to the
@@ -172,7 +189,7 @@ def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Hash
         )
     if not settled(said, consultation):
         return None  # the dialog would ask again: "no, Tom" is not a reassuring no
-    return (
+    return AnswerSense(
         tuple(sorted(said.facts.items())),
         tuple(sorted(said.bounds.items())),
         said.reply,
@@ -181,6 +198,7 @@ def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Hash
         said.bound_reply,
         said.question,
         tuple(sorted(said.triggers)),
+        any(not worrying(consultation, q, v) for q, v in said.facts.items()),
     )
 
 
