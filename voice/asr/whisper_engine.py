@@ -37,6 +37,7 @@ _LOGGER = logging.getLogger(__name__)
 AnswerMeaning = Callable[[str, Awaiting | None], Hashable | None]
 GUESS = 0.5  # share of the confirm point a reassuring meaning Whisper did not write gets
 TOKENS_PER_WORD = 3  # the token limit: this many per word of the grammar's longest phrase
+NOTHING = Transcript("", 0.0, in_grammar=False)  # pocketsphinx found no words
 
 
 @dataclass
@@ -167,8 +168,19 @@ class _Turn:
         return self._inner.heard(listening)
 
     def finish(self, listening: Listening) -> Transcript | None:
-        """pocketsphinx's transcript, or Whisper's verdict on the turn."""
+        """pocketsphinx's transcript, or Whisper's verdict on the turn.
+
+        When pocketsphinx found no words at all (noise, or a voice it cannot follow: in the
+        quiet room some test voices' "I don't know" came out as nothing), Whisper still
+        listens. Its verdict counts only when its own words say that meaning; otherwise the
+        onset was noise and the turn listens on."""
         heard = self._inner.finish(listening)
-        if heard is None or not self._recognizer.needs_whisper(heard):
+        if heard is None:
+            self._recognizer.use.turns += 1
+            verdict = self._recognizer.weigh(listening, self._grammar, NOTHING, self._meaning)
+            if verdict is None or not verdict.evidence.get("free_agrees"):
+                return None
+            return verdict
+        if not self._recognizer.needs_whisper(heard):
             return heard
         return self._recognizer.weigh(listening, self._grammar, heard, self._meaning)
