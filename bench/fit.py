@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from bench.score import meaning_right
+from voice.asr.evidence import whisper_evidence
 
 TARGET_CAUGHT = 0.9  # share of wrong meanings that must fall below the threshold
 L2 = 1.0
@@ -33,7 +34,8 @@ def fit(report: dict[str, Any], caught: float = TARGET_CAUGHT) -> dict[str, Any]
             verdict = meaning_right(clip["asked"], clip["label"], result)
             if verdict is None or "evidence" not in result or clip["set"] != "tune":
                 continue
-            rows.append(result["evidence"])
+            evidence = result["evidence"]
+            rows.append(whisper_evidence(evidence) if "whisper" in evidence else evidence)
             right.append(1.0 if verdict else 0.0)
     if not rows:
         raise SystemExit("no understood decodes with evidence to fit on")

@@ -8,7 +8,7 @@ import pytest
 
 from voice.asr import WHISPER_MIN_MEMORY_MB, RecognitionSettings
 from voice.asr.engines import resolve_engine, whisper_installed
-from voice.asr.evidence import WHISPER
+from voice.asr.evidence import WHISPER, whisper_evidence
 from voice.asr.mel import N_MELS, RATE_HZ, log_mel, mel_filters
 from voice.asr.posterior import candidates, nearest, weigh
 from voice.asr.whisper import FreeDecoding, collapse_repeats, words, written_form
@@ -121,7 +121,7 @@ def test_meanings_sum_their_phrases_and_something_else_is_the_competitor() -> No
     assert verdict.features["margin"] > 0 and verdict.features["grammar_agrees"] == 0.0
     other = weigh(["thank you", "no"], [-0.5, -9.0], MEANS.get, free("Thank you."), phrases, None)
     assert other.features["else_ahead"] > 4.0 and other.features["margin"] < -4.0
-    assert WHISPER.confidence(other.features) < CONFIRM_BELOW  # far behind: never taken
+    assert WHISPER.confidence(whisper_evidence(other.features)) < CONFIRM_BELOW  # never taken
     nothing = weigh(["thank you"], [-0.5], MEANS.get, free("Thank you."), phrases, None)
     assert nothing.meaning is None and nothing.text == ""
     close = weigh(["i'm out", "no"], [-1.0, -1.6], MEANS.get, free("I'm out."), phrases, None)

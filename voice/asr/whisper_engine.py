@@ -21,7 +21,7 @@ import numpy as np
 
 from voice.asr import RecognitionSettings, Transcript
 from voice.asr.endpoint import Listening
-from voice.asr.evidence import WHISPER
+from voice.asr.evidence import WHISPER, whisper_evidence
 from voice.asr.pocketsphinx import PocketsphinxRecognizer
 from voice.asr.posterior import Meaning, candidates, weigh
 from voice.asr.turn import Decoding, Heard, listen
@@ -113,7 +113,9 @@ class WhisperRecognizer:
         written = [free.text if t == plain_free else written_form(t) for t in texts]
         scores = self._model.score(encoded, written)
         verdict = weigh(texts, scores, meaning, free, frozenset(grammar.phrases), hint_text)
-        evidence = {**verdict.features, "grammar_confidence": hint.confidence, "whisper": 1.0}
+        evidence = whisper_evidence(
+            {**verdict.features, "grammar_confidence": hint.confidence, "whisper": 1.0}
+        )
         overturned = verdict.meaning != (meaning(hint_text) if hint_text else None)
         self._count(started, overturned)
         _LOGGER.debug("whisper %r -> %r (%s)", free.text, verdict.text, evidence)
