@@ -30,6 +30,7 @@ class ScriptedRecognizer:
     sample_rate_hz: int = 16_000
     chunks_per_turn: int = 3
     grammars: list[str] = field(default_factory=list)  # the grammar each turn listened with
+    awaited: list[Awaiting | None] = field(default_factory=list)  # what each turn was for
 
     @classmethod
     def of(cls, turns: Iterable[Transcript | str | None]) -> ScriptedRecognizer:
@@ -42,6 +43,7 @@ class ScriptedRecognizer:
         if not self.script:
             raise AssertionError(f"the script has no turn left for grammar {grammar.name}")
         self.grammars.append(grammar.name)
+        self.awaited.append(awaiting)
         for _ in islice(audio, self.chunks_per_turn):
             pass
         return self.script.pop(0)

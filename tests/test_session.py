@@ -69,6 +69,13 @@ def test_a_faint_answer_is_confirmed_with_a_grammar_that_takes_yes_and_no() -> N
     )
     result, events, _, _ = consult(recognizer)
     assert recognizer.grammars[4:7] == ["duration", "duration_confirm", "readback"]
+    # the recognizer is told what each turn awaits (the whisper engine reads answers for it)
+    confirming = recognizer.awaited[5]
+    assert confirming is not None and (confirming.question, confirming.kind) == (
+        "duration",
+        "confirm",
+    )
+    assert confirming.confirming == 1
     assert Prompt("duration", "Did you say about a day?") in events
     assert result.answers["duration"] == 1
 
