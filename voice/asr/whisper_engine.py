@@ -142,10 +142,10 @@ class WhisperRecognizer:
         self.use.seconds += time.perf_counter() - started
         self.use.overturned += overturned
 
-    def needs_whisper(self, heard: Transcript) -> bool:
-        """Whether this turn goes to Whisper."""
+    def needs_whisper(self, heard: Transcript | None) -> bool:
+        """Whether this turn goes to Whisper (always when pocketsphinx found no words)."""
         self.use.turns += 1
-        if self._settings.whisper_when == "always":
+        if heard is None or self._settings.whisper_when == "always":
             return True
         return not heard.in_grammar or heard.confidence < CONFIRM_BELOW
 
@@ -177,12 +177,9 @@ class _Turn:
         listens. Its verdict counts only when its own words say that meaning; otherwise the
         onset was noise and the turn listens on."""
         heard = self._inner.finish(listening)
-        if heard is None:
-            self._recognizer.use.turns += 1
-            verdict = self._recognizer.weigh(listening, self._grammar, NOTHING, self._meaning)
-            if verdict is None or not verdict.evidence.get("free_agrees"):
-                return None
-            return verdict
         if not self._recognizer.needs_whisper(heard):
             return heard
-        return self._recognizer.weigh(listening, self._grammar, heard, self._meaning)
+        verdict = self._recognizer.weigh(listening, self._grammar, heard or NOTHING, self._meaning)
+        if heard is None and not (verdict is not None and verdict.evidence.get("free_agrees")):
+            return None  # neither heard an answer: the onset was noise, listen on
+        return verdict
