@@ -207,6 +207,8 @@ def _heard(question: str, text: str, reading: Reading, said: Said, confidence: f
     parts = []
     for part in reading.parts:
         item: dict[str, Any] = {"text": part.text, "intent": None}
+        if part.aside:
+            item["aside"] = True  # not understood, and names nothing the dialog records
         meaning = part.meaning
         if meaning is not None:
             item["intent"] = meaning.intent

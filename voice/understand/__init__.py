@@ -21,7 +21,7 @@ from voice.intents import (
     meaning_of,
 )
 from voice.understand.clauses import atoms, segment, with_leads
-from voice.understand.spelling import Spelling
+from voice.understand.spelling import Spelling, shorthand
 from voice.understand.spotting import Spotter
 from voice.understand.templates import Match, Templates, words_of
 
@@ -52,6 +52,7 @@ class Part:
 
     text: str
     meaning: Meaning | None
+    aside: bool = False  # not understood, and names nothing the consultation records
 
 
 @dataclass(frozen=True)
@@ -68,8 +69,13 @@ class Reading:
 
     @property
     def unclear(self) -> tuple[str, ...]:
-        """The clauses no template understood (some may still have named a sign in passing)."""
-        texts = (p.text for p in self.parts if p.meaning is None or p.meaning.spotted)
+        """The clauses no template understood (some may still have named a sign in passing),
+        but not the asides."""
+        texts = (
+            p.text
+            for p in self.parts
+            if (p.meaning is None and not p.aside) or (p.meaning is not None and p.meaning.spotted)
+        )
         return tuple(dict.fromkeys(texts))
 
 
@@ -81,7 +87,7 @@ class Understanding:
         self._intents = intents
         self._today = today
         self._templates = Templates(intents)
-        self._spelling = Spelling(self._templates.vocabulary)
+        self._spelling = Spelling(self._templates.vocabulary, shorthand(intents))
         self._cached = lru_cache(maxsize=1024)(self._match)
         self._spotter = Spotter(self._templates, list(intents.expansion_rules))
         # A bare "no" covers the clause after it ("no, swelling or colour change"): where the
@@ -111,7 +117,7 @@ class Understanding:
         def parse(clause: str, alone: bool = True) -> Meaning | None:
             return self._cached(self._spelling.correct(clause), wanted, alone, situation)
 
-        cut = atoms(cleaned, self._joining, self._repairs)
+        cut = atoms(self._spelling.spell_out(cleaned), self._joining, self._repairs)
         pieces = [self._spelling.fix(atom) for atom in cut]
         if len(pieces) == 1:  # one clause as typed: the common case, read at once
             clause = " ".join(pieces[0].words)
@@ -150,6 +156,9 @@ class Understanding:
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._marked_durations(clause, situation)]
+            # a joining word ("but", "and", "though") ties news to the answer: never an aside
+            if said == [Part(clause, None)] and not joined and self._spotter.aside(clause):
+                said = [Part(clause, None, aside=True)]
             parts += said
             asking += [found.asks] * len(said)
         if triggers:

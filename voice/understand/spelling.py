@@ -3,28 +3,72 @@ they do ("weakess", "onyl", "yse", "tinglin"), is read as that word.
 
 Only slips that rarely turn one real word into another are mended: two letters swapped, or
 (in words of five letters or more) one letter left out or added. A letter changed is not:
-"turn" is one letter from "burn", and "lights" from "nights"."""
+"turn" is one letter from "burn", and "lights" from "nights".
+
+Shorthand is spelled out first ("yh" is "yeah", "rly" is "really", "idk" is "i don't know"):
+the intents file's `shorthand` list says what each stands for (only shorthand with one
+meaning is listed)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
+
+from hassil import Intents
+from hassil.expression import Alternative, Sequence, TextChunk
+from hassil.intents import TextSlotList
 
 from voice.understand.clauses import Atom
 
+SHORTHAND_LIST = "shorthand"
+
 MIN_LENGTH = 5  # shorter words are only mended when two letters were swapped ("yse")
+
+
+def shorthand(intents: Intents) -> dict[str, str]:
+    """What each shorthand of the intents file's `shorthand` list stands for ({} without one)."""
+    found = intents.slot_lists.get(SHORTHAND_LIST)
+    if not isinstance(found, TextSlotList):
+        return {}
+    table: dict[str, str] = {}
+    for value in found.values:
+        for text in _texts(value.text_in):
+            table[text] = str(value.value_out)
+    return table
+
+
+def _texts(expression: object) -> list[str]:
+    """The plain words of an `in:` that is one word or a choice of words."""
+    if isinstance(expression, TextChunk):
+        return [expression.text.strip().lower()]
+    if isinstance(expression, Sequence | Alternative):
+        items = expression.items
+        if isinstance(expression, Alternative):
+            return [text for item in items for text in _texts(item)]
+        return [" ".join(t for item in items for t in _texts(item)).strip()]
+    return []
 
 
 class Spelling:
     """Corrects the words of a clause against the templates' vocabulary."""
 
-    def __init__(self, vocabulary: Iterable[str]) -> None:
+    def __init__(self, vocabulary: Iterable[str], short: Mapping[str, str] | None = None) -> None:
         self._known = frozenset(vocabulary)
+        self._short = dict(short or {})
+        words = "|".join(re.escape(w) for w in sorted(self._short, key=len, reverse=True))
+        self._short_pattern = re.compile(rf"(?<![\w'])({words})(?![\w'])", re.I) if words else None
         self._by_deletion: dict[str, set[str]] = {}
         for word in self._known:
             if len(word) >= MIN_LENGTH - 1:
                 for variant in _deletions(word) | {word}:
                     self._by_deletion.setdefault(variant, set()).add(word)
+
+    def spell_out(self, text: str) -> str:
+        """``text`` with its shorthand spelled out: "yh rly helped" -> "yeah really helped"."""
+        if self._short_pattern is None:
+            return text
+        return self._short_pattern.sub(lambda m: self._short[m.group(1).lower()], text)
 
     def fix(self, atom: Atom) -> Atom:
         """An atom with its words corrected."""

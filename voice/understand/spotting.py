@@ -25,7 +25,12 @@ AFTER_TRIGGER = 6  # closer for a cause: "헬스 시작한 지 얼마 안 됐어
 # A "no" said just before covers a sign its clause opens with ("no, [any] swelling or colour"),
 # not one told later in a clause of its own ("nope, you missed the bit where my foot gives way")
 CARRY_WORDS = 2
-OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE)
+# Words that may carry what the consultation records (a body part, a feeling, a look, a time,
+# a remedy): a clause without any of them, nor a sign, a cause, a doubt or a negation, is an
+# aside ("I managed the stairs up to bed fine last night" has "night": not an aside)
+TOPIC_RULE = "topic"
+ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"): not an aside
+OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE, TOPIC_RULE)
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
 
@@ -42,6 +47,29 @@ class Spotter:
         self._cues_of = {
             name.removeprefix(CUE_PREFIX): name for name in rules if name.startswith(CUE_PREFIX)
         }
+        # Where the language has no topic words, no clause is an aside: all are kept unclear
+        self._topical = (
+            (
+                TOPIC_RULE,
+                NEGATION_RULE,
+                AFTER_RULE,
+                DOUBT_RULE,
+                *self._signs.values(),
+                *self._cues_of.values(),
+            )
+            if TOPIC_RULE in rules
+            else ()
+        )
+
+    def aside(self, clause: str) -> bool:
+        """Does ``clause`` (which no template read) say nothing the consultation records?
+        "Perfect, yes, [you've got it all down]": said in passing, nothing to ask again about.
+        Any word that might carry a sign, a time, a remedy, a cause, a doubt or a negation
+        keeps it unclear."""
+        words = tuple(clause.split())
+        if not self._topical or len(words) < ASIDE_WORDS:
+            return False
+        return all(self._first(rule, words) is None for rule in self._topical)
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
         """The signs ``clause`` names with no negation before them (``negated``: the clause
