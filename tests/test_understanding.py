@@ -129,6 +129,10 @@ def test_an_aside_leaves_the_answer_beside_it_clear(
         ("weakness", "no, though I keep stumbling over the rug"),
         ("remedies_helped", "yes, the stretches did something"),
         ("weakness", "no, but my foot has gone a funny shade"),
+        # a question back, a look not taken, an answer by ellipsis
+        ("spreading", "no, how come you wanna hear that"),
+        ("skin_changes", "no, I can't see it properly"),
+        ("spreading", "no, well my sister thought it had"),
         ("readback", "yes. the whole side of my foot is, though"),
     ],
 )

@@ -29,8 +29,9 @@ CARRY_WORDS = 2
 # a remedy): a clause without any of them, nor a sign, a cause, a doubt or a negation, is an
 # aside ("I managed the stairs up to bed fine last night" has "night": not an aside)
 TOPIC_RULE = "topic"
+TOPIC_LAST_RULE = "topic_last"  # its last word answers by ellipsis: "I thought it had"
 ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"): not an aside
-OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE, TOPIC_RULE)
+OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE, TOPIC_RULE, TOPIC_LAST_RULE)
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
 
@@ -68,6 +69,8 @@ class Spotter:
         keeps it unclear."""
         words = tuple(clause.split())
         if not self._topical or len(words) < ASIDE_WORDS:
+            return False
+        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
             return False
         return all(self._first(rule, words) is None for rule in self._topical)
 
