@@ -159,11 +159,11 @@ def test_the_plain_transcript_says_what_each_clause_meant_and_what_was_taken() -
 
 
 def test_an_aside_beside_a_clear_answer_is_shown_and_the_answer_taken() -> None:
-    answer = "No, touch wood. My granddaughter checks on me every other evening though."
+    answer = "No, touch wood. My granddaughter put me onto you every other evening though."
     run = converse({"*": "no", "weakness": answer, "duration": "since yesterday"})
     # "evening" and "though" may carry news: that clause keeps the answer unclear, asked again
     assert run.asked[:2] == ["weakness", "weakness"]
-    plain = converse({"*": "no", "weakness": "No, touch wood. My granddaughter checks on me."})
+    plain = converse({"*": "no", "weakness": "No, touch wood. My granddaughter put me onto you."})
     assert plain.asked[:2] == ["weakness", "numbness"]
     heard = next(e for e in plain.events if e["type"] == "heard")
     assert heard["understood"] == {"weakness": "no"}

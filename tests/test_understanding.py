@@ -177,3 +177,21 @@ def test_shorthand_never_changes_a_word_the_templates_use(reader: Reader) -> Non
     spelling = reader.understanding._spelling
     assert spelling.spell_out("No, nothing. Not a bit.") == "No, nothing. Not a bit."
     assert spelling.spell_out("Yh, it's RLY fine") == "yeah, it's really fine"
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "means"),
+    [
+        # "that's it" after something said closes the answer; it is no yes of its own
+        ("skin_changes", "achy but that's it", {"skin_changes": "unsure"}),
+        ("readback", "yes, that's all fine", {"reply": "yes"}),
+        ("readback", "all good", {"reply": "yes"}),
+        # and alone it still answers
+        ("readback", "that's it", {"reply": "yes"}),
+    ],
+)
+def test_a_closing_remark_is_not_an_answer_of_its_own(
+    reader: Reader, asked: str, text: str, means: dict[str, object]
+) -> None:
+    entry = {"asked": asked, "text": text, "read_back": READBACK}
+    assert reader(entry) == means

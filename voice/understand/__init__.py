@@ -12,6 +12,7 @@ from hassil import Intents, recognize_best
 
 from voice.intents import (
     ANSWER_INTENTS,
+    ASIDE_INTENT,
     DURATION_INTENT,
     MAX_ANSWER_CHARS,
     QUESTION_INTENT,
@@ -38,6 +39,7 @@ LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a length of time ends here
 DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
+CLOSING_RULE = "closing"  # "that's it", "that's all" after something said: it closes the answer
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when it happened
@@ -150,6 +152,10 @@ class Understanding:
             )
             if after_no and triggers and meaning is not None and meaning.intent == TRIGGER_INTENT:
                 continue  # "no coffee, no cigarettes": a cause named to deny it
+            if parts and self._templates.rule(CLOSING_RULE, words := tuple(clause.split())) == len(
+                words
+            ):
+                meaning = Meaning(ASIDE_INTENT)  # "a bit sore, but that's it": no yes of its own
             if meaning is not None and _when_of(meaning, before, clause):
                 meaning = replace(meaning, spotted=True)
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
