@@ -11,7 +11,9 @@ the ways of reading them. A clause takes well under a millisecond (bench/underst
 
 from __future__ import annotations
 
+import functools
 import itertools
+import re
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -58,8 +60,8 @@ class _Template:
     context: Mapping[str, Any]  # the block's `requires_context:` (hassil's), e.g. {turn: ...}
     text: str = ""  # the template as written
     # Words it cannot match without, worked out by hassil: each group needs one of its words
-    # in the clause (checked before the template is tried at all).
-    needs: tuple[tuple[str, ...], ...] = ()
+    # in the clause (checked before the template is tried at all), one pattern per group.
+    needs: tuple[re.Pattern[str], ...] = ()
 
     @property
     def wildcard(self) -> bool:
@@ -154,7 +156,7 @@ class Templates:
             candidates = [*self._top.by_first.get(words[0], ()), *self._top.other]
             for root in sorted(candidates, key=rank):
                 template = self._templates[self._order[id(root)]]
-                if not all(any(w in padded for w in group) for group in template.needs):
+                if not all(group.search(padded) for group in template.needs):
                     continue
                 if template.wildcard and wildcards is None:
                     continue
@@ -322,14 +324,21 @@ class Templates:
         return alt(ways)
 
 
-def _needs(sentence: Sentence, rules: Mapping[str, Sentence]) -> tuple[tuple[str, ...], ...]:
-    """hassil's required fragments of a template, as the matcher's words (substrings)."""
+def _needs(sentence: Sentence, rules: Mapping[str, Sentence]) -> tuple[re.Pattern[str], ...]:
+    """hassil's required fragments of a template, as the matcher's words: each group one
+    pattern that finds any of its fragments (substrings) in a clause."""
     groups = []
     for clause in sentence.get_required_clauses(dict(rules)):
         words = tuple(words_of(fragment) for fragment in clause)
         if words and all(words):
-            groups.append(words)
+            groups.append(_any_of(words))
     return tuple(groups)
+
+
+@functools.cache
+def _any_of(fragments: tuple[str, ...]) -> re.Pattern[str]:
+    """One pattern for a group of fragments (groups recur across templates)."""
+    return re.compile("|".join(re.escape(f) for f in sorted(set(fragments), key=len, reverse=True)))
 
 
 def _references(expr: Expression, rules: Mapping[str, Sentence]) -> list[ListReference]:
