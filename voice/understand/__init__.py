@@ -236,6 +236,10 @@ class Understanding:
                 out.append(part)
         return out
 
+    def forget_clauses(self) -> None:
+        """Forget the clauses read so far (the next answers are read from cold)."""
+        self._cached.cache_clear()
+
     def parse(self, clause: str) -> Meaning | None:
         """The meaning of one clause; None when no template matches it."""
         return self._cached(self._spelling.correct(words_of(clause)), (), True, ())
