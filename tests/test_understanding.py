@@ -227,3 +227,17 @@ def test_relief_and_time_said_in_everyday_forms(
     reader: Reader, asked: str, text: str, means: dict[str, object]
 ) -> None:
     assert reader({"asked": asked, "text": text}) == means
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "means"),
+    [
+        ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
+        ("duration", "mum reckons since sunday", {"duration": 6.0}),
+        ("numbness", "my wife says yes, her foot tingles", {"numbness": "yes"}),
+    ],
+)
+def test_an_answer_given_for_someone_else(
+    reader: Reader, asked: str, text: str, means: dict[str, object]
+) -> None:
+    assert reader({"asked": asked, "text": text}) == means

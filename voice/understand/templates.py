@@ -76,6 +76,9 @@ class Templates:
         self._language = intents.language
         self._skip_words = [tuple(words_of(w).split()) for w in intents.skip_words]
         self._skip_words = [w for w in self._skip_words if w]
+        self._skips_from: dict[str, list[tuple[str, ...]]] = {}  # by first word, in file order
+        for skip in self._skip_words:
+            self._skips_from.setdefault(skip[0], []).append(skip)
         self._rules: dict[str, Rule] = {}
         self._lists: dict[str, Slot] = {}
         self._expansion_rules = dict(intents.expansion_rules)
@@ -109,8 +112,8 @@ class Templates:
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        """Every word a template can contain (for correcting typing slips)."""
-        words: set[str] = set()
+        """Every word a template or a skip word can contain (for correcting typing slips)."""
+        words: set[str] = {word for skip in self._skip_words for word in skip}
         seen: set[int] = set()
         stack: list[Node] = [self._top]
         while stack:
@@ -202,7 +205,8 @@ class Templates:
         kept: list[tuple[str, bool]] = []
         i = 0
         while i < len(words):
-            skip = next((s for s in self._skip_words if words[i : i + len(s)] == s), None)
+            starting = self._skips_from.get(words[i], ())
+            skip = next((s for s in starting if words[i : i + len(s)] == s), None)
             for word in skip or words[i : i + 1]:
                 kept.append((word, skip is not None))
             i += len(skip) if skip else 1
