@@ -112,10 +112,12 @@ class Templates:
 
     @property
     def vocabulary(self) -> frozenset[str]:
-        """Every word a template or a skip word can contain (for correcting typing slips)."""
+        """Every word a template, an expansion rule or a skip word can contain (for correcting
+        typing slips: "swellin" is "swelling", a word the signs said in passing use)."""
         words: set[str] = {word for skip in self._skip_words for word in skip}
         seen: set[int] = set()
-        stack: list[Node] = [self._top]
+        rules = [self._rule_node(n, {}, self._expansion_rules, 0) for n in self._expansion_rules]
+        stack: list[Node] = [self._top, *rules]
         while stack:
             node = stack.pop()
             if id(node) in seen:
