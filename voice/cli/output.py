@@ -61,7 +61,8 @@ class EventPrinter:
 
 def _heard_line(heard: Heard) -> str:
     """What was heard, how each clause was read, and what the dialog took from it."""
-    intents = " + ".join(dict.fromkeys(str(part["intent"]) for part in heard.parts))
+    named = ("aside" if part.get("aside") else str(part["intent"]) for part in heard.parts)
+    intents = " + ".join(dict.fromkeys(named))
     line = (
         f"  (heard {heard.text!r} as {intents or heard.intent}, confidence {heard.confidence:.2f}"
     )
