@@ -241,3 +241,22 @@ def test_an_answer_given_for_someone_else(
     reader: Reader, asked: str, text: str, means: dict[str, object]
 ) -> None:
     assert reader({"asked": asked, "text": text}) == means
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "means"),
+    [
+        ("numbness", "it doesn't tingle", {"numbness": "no"}),
+        (
+            "skin_changes",
+            "no and it doesn't tingle either",
+            {"skin_changes": "no", "numbness": "no"},
+        ),
+        ("weakness", "my foot doesn't give way", {"weakness": "no"}),
+        ("spreading", "the twitching hasn't moved", {"spreading": "no"}),
+    ],
+)
+def test_a_sign_denied_with_its_verb(
+    reader: Reader, asked: str, text: str, means: dict[str, object]
+) -> None:
+    assert reader({"asked": asked, "text": text}) == means
