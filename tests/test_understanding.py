@@ -260,3 +260,17 @@ def test_a_sign_denied_with_its_verb(
     reader: Reader, asked: str, text: str, means: dict[str, object]
 ) -> None:
     assert reader({"asked": asked, "text": text}) == means
+
+
+def test_a_restart_is_read_once() -> None:
+    from voice.understand.disfluency import said_once
+
+    assert said_once("it's been um it's been since monday", {"um"}) == "it's been since monday"
+    assert said_once("i don't i don't think so") == "i don't think so"
+    assert said_once("no no, it's fine") == "no no, it's fine"  # emphasis is kept
+    assert said_once("it's been. it's been") == "it's been. it's been"  # as written
+
+
+def test_a_restarted_answer_is_understood(reader: Reader) -> None:
+    said = {"asked": "duration", "text": "it's been um it's been about two weeks"}
+    assert reader(said) == {"duration": 14.0}

@@ -22,6 +22,7 @@ from voice.intents import (
     meaning_of,
 )
 from voice.understand.clauses import atoms, segment, with_leads
+from voice.understand.disfluency import said_once
 from voice.understand.spelling import Spelling, shorthand
 from voice.understand.spotting import Spotter
 from voice.understand.templates import Match, Templates, words_of
@@ -119,7 +120,8 @@ class Understanding:
         def parse(clause: str, alone: bool = True) -> Meaning | None:
             return self._cached(self._spelling.correct(clause), wanted, alone, situation)
 
-        cut = atoms(self._spelling.spell_out(cleaned), self._joining, self._repairs)
+        spelled = said_once(self._spelling.spell_out(cleaned), self._templates.fillers)
+        cut = atoms(spelled, self._joining, self._repairs)
         pieces = [self._spelling.fix(atom) for atom in cut]
         if len(pieces) == 1:  # one clause as typed: the common case, read at once
             clause = " ".join(pieces[0].words)

@@ -198,6 +198,11 @@ class Templates:
         ends = Chart(words).ends(node, start)
         return max(ends, default=start)
 
+    @property
+    def fillers(self) -> frozenset[str]:
+        """The one-word skip words ("um", "well")."""
+        return frozenset(skip[0] for skip in self._skip_words if len(skip) == 1)
+
     def filler(self, words: tuple[str, ...]) -> bool:
         """Is every word a skip word ("oh gosh", "well")? Such a clause says nothing."""
         return bool(words) and all(skipped for _, skipped in self._skipping(words))
