@@ -274,3 +274,20 @@ def test_a_restart_is_read_once() -> None:
 def test_a_restarted_answer_is_understood(reader: Reader) -> None:
     said = {"asked": "duration", "text": "it's been um it's been about two weeks"}
     assert reader(said) == {"duration": 14.0}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "means"),
+    [
+        ("skin_changes", "i don't think it's swollen", {"skin_changes": "no"}),
+        ("spreading", "I don't think it has spread", {"spreading": "no"}),
+        ("skin_changes", "the pain's awful at night", {"skin_changes": "yes"}),
+        ("more_tips", "uh he says no he's fine", {"reply": "no"}),
+        ("weakness", "no next", {"weakness": "no"}),
+        ("spreading", "och i couldnae tell you hen", {"spreading": "unsure"}),
+    ],
+)
+def test_answers_heard_in_a_kitchen(
+    reader: Reader, asked: str, text: str, means: dict[str, object]
+) -> None:
+    assert reader({"asked": asked, "text": text}) == means
