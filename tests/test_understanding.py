@@ -291,3 +291,15 @@ def test_answers_heard_in_a_kitchen(
     reader: Reader, asked: str, text: str, means: dict[str, object]
 ) -> None:
     assert reader({"asked": asked, "text": text}) == means
+
+
+@pytest.mark.parametrize(
+    ("text", "means"),
+    [
+        ("아녀유 힘 빠지는 건 읎어유", {"weakness": "no"}),  # 충청도
+        ("없어예", {"weakness": "no"}),  # 경상도
+        ("아이다", {"weakness": "no"}),
+    ],
+)
+def test_korean_dialect_spellings(text: str, means: dict[str, object]) -> None:
+    assert Reader("ko")({"asked": "weakness", "text": text}) == means
