@@ -23,7 +23,7 @@ from voice.understand import understanding_for
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.98, 0),
-    ("en", "dev"): (0.87, 8),
+    ("en", "dev"): (0.87, 7),
     ("en", "test"): (0.77, 4),
     ("ko", "tune"): (0.99, 0),
     ("ko", "dev"): (0.82, 3),
