@@ -95,7 +95,7 @@ def test_a_sign_added_at_any_turn_never_ends_in_self_care(
         assert result.outcome != "self_care", (at, template, result)
 
 
-# --- an aside beside a clear answer: said in passing, it does not make the answer unclear ----
+# --- answers as people give them: asides, shorthand, restarts, everyday phrasings -----------
 
 READBACK = {
     "weakness": "no",
@@ -111,20 +111,84 @@ def reader() -> Reader:
     return Reader("en")
 
 
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
+# Answers as people say them, by what this stop's readers had to learn, read as meant
+PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
+    # an aside beside a clear answer: said in passing, it does not make the answer unclear
+    "aside": [
         ("weakness", "Oh, I don't think so. Touch wood, dear.", {"weakness": "no"}),
         ("readback", "That's about the size of it, yes.", {"reply": "yes"}),
         ("readback", "Perfect, yes, you've got it all down.", {"reply": "yes"}),
         ("numbness", "yes, I'm diabetic", {"numbness": "yes"}),
     ],
+    # chat shorthand is spelled out before an answer is read
+    "shorthand": [
+        ("remedies_helped", "yh stretching rly helps", {"remedies_helped": "yes"}),
+        ("readback", "yep n the stretching rly helped", {"reply": "yes", "remedies_helped": "yes"}),
+        ("duration", "since yday", {"duration": 1.0}),
+        ("weakness", "idk tbh", {"weakness": "unsure"}),
+        ("more_tips", "ok lah", {"reply": "yes"}),
+    ],
+    # "that's it" after something said closes the answer; alone it still answers
+    "closing": [
+        ("skin_changes", "achy but that's it", {"skin_changes": "unsure"}),
+        ("readback", "yes, that's all fine", {"reply": "yes"}),
+        ("readback", "all good", {"reply": "yes"}),
+        ("readback", "that's it", {"reply": "yes"}),
+    ],
+    "everyday relief and time": [
+        ("remedies_helped", "massage is helping a lot", {"remedies_helped": "yes"}),
+        ("remedies_helped", "the toe curls have really settled it", {"remedies_helped": "yes"}),
+        ("remedies_helped", "the massage is helping a bit", {"remedies_helped": "unsure"}),
+        ("remedies_helped", "stretching isn't helping", {"remedies_helped": "no"}),
+        (
+            "duration",
+            "4 days, and stretching is not helping",
+            {"duration": 4.0, "remedies_helped": "no"},
+        ),
+        ("duration", "since thursday teatime", {"duration": 2.0}),
+        ("duration", "two weeks basically", {"duration": 14.0}),
+    ],
+    "for someone else": [
+        ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
+        ("duration", "mum reckons since sunday", {"duration": 6.0}),
+        ("numbness", "my wife says yes, her foot tingles", {"numbness": "yes"}),
+    ],
+    "a sign's verb denied": [
+        ("numbness", "it doesn't tingle", {"numbness": "no"}),
+        (
+            "skin_changes",
+            "no and it doesn't tingle either",
+            {"skin_changes": "no", "numbness": "no"},
+        ),
+        ("weakness", "my foot doesn't give way", {"weakness": "no"}),
+        ("spreading", "the twitching hasn't moved", {"spreading": "no"}),
+    ],
+    "restart": [
+        ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
+    ],
+    "kitchen": [
+        ("skin_changes", "i don't think it's swollen", {"skin_changes": "no"}),
+        ("spreading", "I don't think it has spread", {"spreading": "no"}),
+        ("skin_changes", "the pain's awful at night", {"skin_changes": "yes"}),
+        ("more_tips", "uh he says no he's fine", {"reply": "no"}),
+        ("weakness", "no next", {"weakness": "no"}),
+        ("spreading", "och i couldnae tell you hen", {"spreading": "unsure"}),
+    ],
+}
+
+
+@pytest.mark.parametrize(
+    ("asked", "text", "means"),
+    [
+        pytest.param(*case, id=f"{kind}: {case[1]}")
+        for kind, cases in PHRASINGS.items()
+        for case in cases
+    ],
 )
-def test_an_aside_leaves_the_answer_beside_it_clear(
+def test_phrasings_are_read_as_meant(
     reader: Reader, asked: str, text: str, means: dict[str, object]
 ) -> None:
-    entry = {"asked": asked, "text": text, "read_back": READBACK}
-    assert reader(entry) == means
+    assert reader({"asked": asked, "text": text, "read_back": READBACK}) == means
 
 
 @pytest.mark.parametrize(
@@ -163,103 +227,10 @@ def test_where_the_language_names_no_topic_words_nothing_is_an_aside() -> None:
     assert not any(part.aside for part in reading.parts)
 
 
-# --- chat shorthand is spelled out before an answer is read ---------------------------------
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        ("remedies_helped", "yh stretching rly helps", {"remedies_helped": "yes"}),
-        ("readback", "yep n the stretching rly helped", {"reply": "yes", "remedies_helped": "yes"}),
-        ("duration", "since yday", {"duration": 1.0}),
-        ("weakness", "idk tbh", {"weakness": "unsure"}),
-        ("more_tips", "ok lah", {"reply": "yes"}),
-    ],
-)
-def test_shorthand_is_read_as_what_it_stands_for(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    entry = {"asked": asked, "text": text, "read_back": READBACK}
-    assert reader(entry) == means
-
-
-def test_shorthand_never_changes_a_word_the_templates_use(reader: Reader) -> None:
+def test_shorthand_is_spelled_out_and_nothing_else(reader: Reader) -> None:
     spelling = reader.understanding._spelling
     assert spelling.spell_out("No, nothing. Not a bit.") == "No, nothing. Not a bit."
     assert spelling.spell_out("Yh, it's RLY fine") == "yeah, it's really fine"
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        # "that's it" after something said closes the answer; it is no yes of its own
-        ("skin_changes", "achy but that's it", {"skin_changes": "unsure"}),
-        ("readback", "yes, that's all fine", {"reply": "yes"}),
-        ("readback", "all good", {"reply": "yes"}),
-        # and alone it still answers
-        ("readback", "that's it", {"reply": "yes"}),
-    ],
-)
-def test_a_closing_remark_is_not_an_answer_of_its_own(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    entry = {"asked": asked, "text": text, "read_back": READBACK}
-    assert reader(entry) == means
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        ("remedies_helped", "massage is helping a lot", {"remedies_helped": "yes"}),
-        ("remedies_helped", "the toe curls have really settled it", {"remedies_helped": "yes"}),
-        ("remedies_helped", "the massage is helping a bit", {"remedies_helped": "unsure"}),
-        ("remedies_helped", "stretching isn't helping", {"remedies_helped": "no"}),
-        (
-            "duration",
-            "4 days, and stretching is not helping",
-            {"duration": 4.0, "remedies_helped": "no"},
-        ),
-        ("duration", "since thursday teatime", {"duration": 2.0}),
-        ("duration", "two weeks basically", {"duration": 14.0}),
-    ],
-)
-def test_relief_and_time_said_in_everyday_forms(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    assert reader({"asked": asked, "text": text}) == means
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
-        ("duration", "mum reckons since sunday", {"duration": 6.0}),
-        ("numbness", "my wife says yes, her foot tingles", {"numbness": "yes"}),
-    ],
-)
-def test_an_answer_given_for_someone_else(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    assert reader({"asked": asked, "text": text}) == means
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        ("numbness", "it doesn't tingle", {"numbness": "no"}),
-        (
-            "skin_changes",
-            "no and it doesn't tingle either",
-            {"skin_changes": "no", "numbness": "no"},
-        ),
-        ("weakness", "my foot doesn't give way", {"weakness": "no"}),
-        ("spreading", "the twitching hasn't moved", {"spreading": "no"}),
-    ],
-)
-def test_a_sign_denied_with_its_verb(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    assert reader({"asked": asked, "text": text}) == means
 
 
 def test_a_restart_is_read_once() -> None:
@@ -269,28 +240,6 @@ def test_a_restart_is_read_once() -> None:
     assert said_once("i don't i don't think so") == "i don't think so"
     assert said_once("no no, it's fine") == "no no, it's fine"  # emphasis is kept
     assert said_once("it's been. it's been") == "it's been. it's been"  # as written
-
-
-def test_a_restarted_answer_is_understood(reader: Reader) -> None:
-    said = {"asked": "duration", "text": "it's been um it's been about two weeks"}
-    assert reader(said) == {"duration": 14.0}
-
-
-@pytest.mark.parametrize(
-    ("asked", "text", "means"),
-    [
-        ("skin_changes", "i don't think it's swollen", {"skin_changes": "no"}),
-        ("spreading", "I don't think it has spread", {"spreading": "no"}),
-        ("skin_changes", "the pain's awful at night", {"skin_changes": "yes"}),
-        ("more_tips", "uh he says no he's fine", {"reply": "no"}),
-        ("weakness", "no next", {"weakness": "no"}),
-        ("spreading", "och i couldnae tell you hen", {"spreading": "unsure"}),
-    ],
-)
-def test_answers_heard_in_a_kitchen(
-    reader: Reader, asked: str, text: str, means: dict[str, object]
-) -> None:
-    assert reader({"asked": asked, "text": text}) == means
 
 
 @pytest.mark.parametrize(
