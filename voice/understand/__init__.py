@@ -154,9 +154,7 @@ class Understanding:
             )
             if after_no and triggers and meaning is not None and meaning.intent == TRIGGER_INTENT:
                 continue  # "no coffee, no cigarettes": a cause named to deny it
-            if parts and self._templates.rule(CLOSING_RULE, words := tuple(clause.split())) == len(
-                words
-            ):
+            if parts and self._closes(clause):
                 meaning = Meaning(ASIDE_INTENT)  # "a bit sore, but that's it": no yes of its own
             if meaning is not None and _when_of(meaning, before, clause):
                 meaning = replace(meaning, spotted=True)
@@ -293,6 +291,11 @@ class Understanding:
         meaning = meaning_of(match.intent, match.slots, self._today or date.today())
         days = None if meaning is None else meaning.answer
         return isinstance(days, float) and days <= MOMENT_DAYS
+
+    def _closes(self, clause: str) -> bool:
+        """Is ``clause`` a closing remark ("that's it", "that's all")?"""
+        words = tuple(clause.split())
+        return self._templates.rule(CLOSING_RULE, words) == len(words)
 
     def _is_answer(self, words: str) -> bool:
         said = tuple(words.split())

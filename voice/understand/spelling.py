@@ -42,11 +42,10 @@ def _texts(expression: object) -> list[str]:
     """The plain words of an `in:` that is one word or a choice of words."""
     if isinstance(expression, TextChunk):
         return [expression.text.strip().lower()]
-    if isinstance(expression, Sequence | Alternative):
-        items = expression.items
-        if isinstance(expression, Alternative):
-            return [text for item in items for text in _texts(item)]
-        return [" ".join(t for item in items for t in _texts(item)).strip()]
+    if isinstance(expression, Alternative):
+        return [text for item in expression.items for text in _texts(item)]
+    if isinstance(expression, Sequence):
+        return [" ".join(t for item in expression.items for t in _texts(item)).strip()]
     return []
 
 

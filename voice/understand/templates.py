@@ -79,6 +79,8 @@ class Templates:
         self._skips_from: dict[str, list[tuple[str, ...]]] = {}  # by first word, in file order
         for skip in self._skip_words:
             self._skips_from.setdefault(skip[0], []).append(skip)
+        self.fillers = frozenset(skip[0] for skip in self._skip_words if len(skip) == 1)
+        """The one-word skip words ("um", "well")."""
         self._rules: dict[str, Rule] = {}
         self._lists: dict[str, Slot] = {}
         self._expansion_rules = dict(intents.expansion_rules)
@@ -197,11 +199,6 @@ class Templates:
             self._indexed.add(id(node))
         ends = Chart(words).ends(node, start)
         return max(ends, default=start)
-
-    @property
-    def fillers(self) -> frozenset[str]:
-        """The one-word skip words ("um", "well")."""
-        return frozenset(skip[0] for skip in self._skip_words if len(skip) == 1)
 
     def filler(self, words: tuple[str, ...]) -> bool:
         """Is every word a skip word ("oh gosh", "well")? Such a clause says nothing."""
