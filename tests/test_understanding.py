@@ -148,6 +148,23 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "since thursday teatime", {"duration": 2.0}),
         ("duration", "two weeks basically", {"duration": 14.0}),
     ],
+    # a length of time said in passing, from where it opens ("it's been", "since", "for"):
+    # taken only when it is the cautious reading, and never when it is about something else
+    "time in passing": [
+        (
+            "weakness",
+            "no, it's been going on for about ten days though",
+            {"weakness": "no", "duration": 10.0},
+        ),
+        (
+            "remedies_helped",
+            "yes the stretches help, it's been four days by the way",
+            {"remedies_helped": "yes", "duration": 4.0},
+        ),
+        ("numbness", "nope, only the twitch, since saturday", {"numbness": "no", "duration": 7.0}),
+        ("spreading", "no, my foot was sore for a day or so", {}),  # short: asked again
+        ("numbness", "no, though I've been a cook for twenty years", {}),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

@@ -39,7 +39,11 @@ REPAIR_RULE = "self_repair"
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a length of time ends here
-DURATION_SPAN = 8  # words a length of time said in passing may take before its mark
+DURATION_OPENING_RULE = "duration_opening"  # "it's been", "since": a length of time starts here
+DURATION_SPAN = 8  # words a length of time said in passing may take from its opening or mark
+# Longer, a time said in passing is about something else: "a nurse for thirty years", "my feet
+# have been numb for years" (the twitching's own length is asked for when it matters)
+PASSING_DAYS = 60.0
 CLOSING_RULE = "closing"  # "that's it", "that's all" after something said: it closes the answer
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
@@ -100,6 +104,7 @@ class Understanding:
         # (Korean), a bare yes before a denial agrees with it and is not a yes of its own.
         self._yes_agrees = self._templates.has_rule(YES_AGREES_RULE)
         self._has_marks = self._templates.has_rule(DURATION_MARK_RULE)
+        self._has_openings = self._templates.has_rule(DURATION_OPENING_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -161,7 +166,7 @@ class Understanding:
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
-                said += [Part(clause, m) for m in self._marked_durations(clause, situation)]
+                said += [Part(clause, m) for m in self._passing_durations(clause, situation)]
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
             if said == [Part(clause, None)] and not joined and self._spotter.aside(clause):
                 said = [Part(clause, None, aside=True)]
@@ -174,26 +179,38 @@ class Understanding:
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
 
-    def _marked_durations(
+    def _passing_durations(
         self, clause: str, situation: tuple[tuple[str, str], ...]
     ) -> list[Meaning]:
-        """A length of time said in passing, where the language marks it ("발목이 자꾸 풀림
-        3일째 이럼"): the longest span ending at a mark that a duration template reads. It is
+        """A length of time said in passing, where the language marks where it ends ("발목이
+        자꾸 풀림 3일째 이럼") or where it starts ("no, it's been like a week now"): the longest
+        span from a mark back, or from an opening on, that a duration template reads. It is
         marked spotted: the dialog takes it only when it is the cautious reading."""
-        if not self._has_marks:
+        if not (self._has_marks or self._has_openings):
             return []
         words = tuple(clause.split())
-        ends = (self._templates.rule(DURATION_MARK_RULE, words, i) for i in range(len(words)))
-        marks = {end for start, end in enumerate(ends) if end > start}
-        for end in sorted(marks, reverse=True):
-            for begin in range(max(0, end - DURATION_SPAN), end):
-                span = " ".join(words[begin:end])
-                found = self._templates.match(span, (), None, dict(situation), (DURATION_INTENT,))
-                if found is None:
-                    continue
-                meaning = meaning_of(found.intent, found.slots, self._today or date.today())
-                if meaning is not None:
-                    return [replace(meaning, spotted=True)]
+        spans: list[tuple[int, int]] = []
+        if self._has_marks:
+            ends = [self._templates.rule(DURATION_MARK_RULE, words, i) for i in range(len(words))]
+            for end in sorted({end for start, end in enumerate(ends) if end > start}, reverse=True):
+                spans += [(begin, end) for begin in range(max(0, end - DURATION_SPAN), end)]
+        if self._has_openings:
+            for begin in range(len(words)):
+                if self._templates.rule(DURATION_OPENING_RULE, words, begin) > begin:
+                    last = min(len(words), begin + DURATION_SPAN)
+                    spans += [(begin, end) for end in range(last, begin, -1)]
+        for begin, end in spans:
+            span = " ".join(words[begin:end])
+            found = self._templates.match(span, (), None, dict(situation), (DURATION_INTENT,))
+            if found is None:
+                continue
+            meaning = meaning_of(found.intent, found.slots, self._today or date.today())
+            if meaning is None:
+                continue
+            days = meaning.answer
+            if isinstance(days, (int, float)) and days > PASSING_DAYS:
+                return []
+            return [replace(meaning, spotted=True)]
         return []
 
     def _agreeing(self, situation: tuple[tuple[str, str], ...], parts: list[Part]) -> list[Part]:

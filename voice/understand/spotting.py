@@ -3,9 +3,11 @@
 "…and the outside of my foot goes kind of dead on me…" fits no template, but it names a sign
 with no negation before it: read cautiously, it says the sign. Nothing reassuring is ever
 spotted: a negated sign leaves the clause not understood, and the question is asked again.
-Durations are not spotted: times inside a sentence ("last night", "ten minutes") are mostly
-about when something happened, not how long the twitching has lasted, and a short one would
-reassure (measured on the tune half: every duration spotted that way was wrong). The words
+Durations are not spotted here: times inside a sentence ("last night", "ten minutes") are
+mostly about when something happened, not how long the twitching has lasted, and a short one
+would reassure (measured on the tune half: every duration spotted that way was wrong). Only a
+time with an opening ("it's been", "since") or a mark ("3일째") is read in passing, by the
+Understanding, and kept only when cautious. The words
 come from the intents file's `spot_<question>` and `spot_negation` expansion rules.
 """
 
