@@ -165,6 +165,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("spreading", "no, my foot was sore for a day or so", {}),  # short: asked again
         ("numbness", "no, though I've been a cook for twenty years", {}),
     ],
+    # what a recognizer writes for a word it heard: "know" where an answer opens, "to weeks"
+    "homophones": [
+        ("spreading", "know, only the little toe", {"spreading": "no"}),
+        ("weakness", "i know it's weak", {"weakness": "yes"}),
+        ("duration", "about to weeks", {"duration": 14.0}),
+        ("duration", "since last weak", {"duration": 7.0}),
+        ("duration", "i still dont no", {"duration": "unsure"}),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

@@ -7,12 +7,13 @@ Only slips that rarely turn one real word into another are mended: two letters s
 
 Shorthand is spelled out first ("yh" is "yeah", "rly" is "really", "idk" is "i don't know"):
 the intents file's `shorthand` list says what each stands for (only shorthand with one
-meaning is listed)."""
+meaning is listed). Its `opening_shorthand` list holds words with one meaning only where an
+answer or a sentence opens: a recognizer writes "know weakness" for "no weakness"."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 
 from hassil import Intents
@@ -22,13 +23,14 @@ from hassil.intents import TextSlotList
 from voice.understand.clauses import Atom
 
 SHORTHAND_LIST = "shorthand"
+OPENING_LIST = "opening_shorthand"  # only at the start of an answer or a sentence
 
 MIN_LENGTH = 5  # shorter words are only mended when two letters were swapped ("yse")
 
 
-def shorthand(intents: Intents) -> dict[str, str]:
-    """What each shorthand of the intents file's `shorthand` list stands for ({} without one)."""
-    found = intents.slot_lists.get(SHORTHAND_LIST)
+def shorthand(intents: Intents, name: str = SHORTHAND_LIST) -> dict[str, str]:
+    """What each shorthand of the intents file's list ``name`` stands for ({} without one)."""
+    found = intents.slot_lists.get(name)
     if not isinstance(found, TextSlotList):
         return {}
     table: dict[str, str] = {}
@@ -36,6 +38,22 @@ def shorthand(intents: Intents) -> dict[str, str]:
         for text in _texts(value.text_in):
             table[text] = str(value.value_out)
     return table
+
+
+def _pattern(table: Mapping[str, str], where: str) -> re.Pattern[str]:
+    """Any word of ``table`` standing alone, after ``where``."""
+    words = "|".join(re.escape(w) for w in sorted(table, key=len, reverse=True))
+    return re.compile(rf"{where}({words})(?![\w'])", re.I)
+
+
+def _spelled(table: Mapping[str, str]) -> Callable[[re.Match[str]], str]:
+    """What a match of ``table``'s pattern becomes: what leads to the word, then its meaning."""
+
+    def spelled(match: re.Match[str]) -> str:
+        lead = match.group(0)[: match.start(1) - match.start(0)]
+        return lead + table[match.group(1).lower()]
+
+    return spelled
 
 
 def _texts(expression: object) -> list[str]:
@@ -52,11 +70,16 @@ def _texts(expression: object) -> list[str]:
 class Spelling:
     """Corrects the words of a clause against the templates' vocabulary."""
 
-    def __init__(self, vocabulary: Iterable[str], short: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        vocabulary: Iterable[str],
+        short: Mapping[str, str] | None = None,
+        opening: Mapping[str, str] | None = None,
+    ) -> None:
+        """``short``: shorthand anywhere; ``opening``: only where an answer or sentence opens."""
         self._known = frozenset(vocabulary)
-        self._short = dict(short or {})
-        words = "|".join(re.escape(w) for w in sorted(self._short, key=len, reverse=True))
-        self._short_pattern = re.compile(rf"(?<![\w'])({words})(?![\w'])", re.I) if words else None
+        where = ((opening, r"(?:^|(?<=[.!?]))\s*"), (short, r"(?<![\w'])"))
+        self._tables = [(_pattern(table, at), table) for table, at in where if table]
         self._by_deletion: dict[str, set[str]] = {}
         for word in self._known:
             if len(word) >= MIN_LENGTH - 1:
@@ -65,9 +88,9 @@ class Spelling:
 
     def spell_out(self, text: str) -> str:
         """``text`` with its shorthand spelled out: "yh rly helped" -> "yeah really helped"."""
-        if self._short_pattern is None:
-            return text
-        return self._short_pattern.sub(lambda m: self._short[m.group(1).lower()], text)
+        for pattern, table in self._tables:
+            text = pattern.sub(_spelled(table), text)
+        return text
 
     def fix(self, atom: Atom) -> Atom:
         """An atom with its words corrected."""
