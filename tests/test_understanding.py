@@ -173,6 +173,22 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "since last weak", {"duration": 7.0}),
         ("duration", "i still dont no", {"duration": "unsure"}),
     ],
+    # a place is where the twitching has spread, or where another sign is
+    "places": [
+        (
+            "spreading",
+            "no, but the whole foot is kinda tingly",
+            {"spreading": "no", "numbness": "yes"},
+        ),
+        ("skin_changes", "it looks darker than the other toes", {"skin_changes": "yes"}),
+        (
+            "weakness",
+            "no, but my other toes are jumping now",
+            {"weakness": "no", "spreading": "yes"},
+        ),
+        ("numbness", "no, but my whole foot does it now", {"numbness": "no", "spreading": "yes"}),
+        ("spreading", "my calf flickers while I'm asleep", {"spreading": "yes"}),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

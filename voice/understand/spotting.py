@@ -33,7 +33,25 @@ CARRY_WORDS = 2
 TOPIC_RULE = "topic"
 TOPIC_LAST_RULE = "topic_last"  # its last word answers by ellipsis: "I thought it had"
 ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"): not an aside
-OWN_RULES = (NEGATION_RULE, DOUBT_RULE, AFTER_RULE, DOUBLE_RULE, TOPIC_RULE, TOPIC_LAST_RULE)
+# A place beyond the pinky ("the sole", "my whole foot") is the twitching spreading only when
+# the clause names no other sign, or names the twitching itself: in "the whole foot is kinda
+# tingly" it is where the tingling is
+PLACE_RULE = "spot_place"
+MOTION_RULE = "spot_motion"  # "twitching", "flickering", "jumping": the twitching named
+# Where a sign's word means something else ("while I was asleep", "dead tired")
+IDIOM_RULE = "spot_idiom"
+OWN_RULES = (
+    NEGATION_RULE,
+    DOUBT_RULE,
+    AFTER_RULE,
+    DOUBLE_RULE,
+    TOPIC_RULE,
+    TOPIC_LAST_RULE,
+    PLACE_RULE,
+    MOTION_RULE,
+    IDIOM_RULE,
+)
+SPREADING = "spreading"  # the question a place answers
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
 
 
@@ -85,16 +103,19 @@ class Spotter:
         after = self._cues(AFTER_RULE, words)
         doubtful = bool(self._cues(DOUBT_RULE, words))
         doubled = self._cues(DOUBLE_RULE, words)
-        found: list[Meaning] = []
-        for question, rule in self._signs.items():
-            start = self._first(rule, words)
+        idioms = self._spans(IDIOM_RULE, words)
+
+        def told(start: int | None) -> bool:  # named there, and not negated
             if start is None or (negated and start < CARRY_WORDS):
-                continue
-            if _negated(start, negations, after, AFTER_WORDS) and not _doubled(start, doubled):
-                continue
-            answer = "unsure" if doubtful else "yes"
-            found.append(Meaning("report_sign", answer, about=question, spotted=True))
-        return found
+                return False
+            return not _negated(start, negations, after, AFTER_WORDS) or _doubled(start, doubled)
+
+        said = [q for q, rule in self._signs.items() if told(self._first(rule, words, idioms))]
+        moving = not said or self._first(MOTION_RULE, words) is not None
+        if SPREADING not in said and moving and told(self._first(PLACE_RULE, words, idioms)):
+            said.append(SPREADING)
+        answer = "unsure" if doubtful else "yes"
+        return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
 
     def triggers(self, clause: str) -> dict[str, bool]:
         """Every trigger ``clause`` names, and whether it is said (True) or denied (False,
@@ -110,10 +131,21 @@ class Spotter:
                 found[trigger] = not _negated(start, negations, after, AFTER_TRIGGER)
         return found
 
-    def _first(self, rule: str, words: tuple[str, ...]) -> int | None:
-        """Where ``rule`` first matches in ``words``; None when it does not."""
-        matches = (i for i in range(len(words)) if self._templates.rule(rule, words, i) > i)
+    def _first(
+        self, rule: str, words: tuple[str, ...], inside: frozenset[int] = frozenset()
+    ) -> int | None:
+        """Where ``rule`` first matches in ``words`` (not starting ``inside``); None if not."""
+        matches = (
+            i
+            for i in range(len(words))
+            if i not in inside and self._templates.rule(rule, words, i) > i
+        )
         return next(matches, None)
+
+    def _spans(self, rule: str, words: tuple[str, ...]) -> frozenset[int]:
+        """The positions of the words that ``rule`` matches."""
+        ends = ((i, self._templates.rule(rule, words, i)) for i in range(len(words)))
+        return frozenset(j for i, end in ends for j in range(i, end))
 
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
         return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
