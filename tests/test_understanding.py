@@ -189,6 +189,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, but my whole foot does it now", {"numbness": "no", "spreading": "yes"}),
         ("spreading", "my calf flickers while I'm asleep", {"spreading": "yes"}),
     ],
+    # asked about relief, a remedy named is what was tried, not what set it off
+    "remedies tried": [
+        ("remedies_helped", "I drink loads of water now, no change", {"remedies_helped": "no"}),
+        ("triggers", "not drinking enough water", {"triggers": ["hydration"]}),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

@@ -139,7 +139,9 @@ def interpret(
             command = command or meaning.command
         elif meaning.intent in BOUND_INTENTS:
             bound_reply = meaning.intent
-        elif meaning.intent == TRIGGER_INTENT and meaning.trigger:
+        elif (
+            meaning.intent == TRIGGER_INTENT and meaning.trigger and not _tried(consultation, asked)
+        ):
             triggers.add(meaning.trigger)
         elif meaning.intent == QUESTION_INTENT:
             question = meaning.question
@@ -177,6 +179,12 @@ def interpret(
         unclear=reading.unclear,
         intents=tuple(m.intent for m in reading.meanings),
     )
+
+
+def _tried(consultation: Consultation, asked: str | None) -> bool:
+    """Is ``asked`` about relief (its "no" is the worrying answer)? Asked that, "water" and
+    "bananas" are what was tried, not what set the twitching off."""
+    return asked is not None and worrying(consultation, asked, "no")
 
 
 def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:

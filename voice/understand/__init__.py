@@ -333,7 +333,7 @@ class Understanding:
         return bool(joint) and self._templates.rule(REPAIR_RULE, joint) == len(joint)
 
 
-ECHO_WORDS = 3  # "weak?", "any swelling?": the question said back, at most this long
+ECHO_WORDS = 6  # "weak?", "any swelling?": the question said back, at most this long
 # A question back that checks what the question means: "like the whole foot?", "you mean numb?"
 CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
 
