@@ -147,6 +147,10 @@ COMMANDS = [
     ("못 들었어요", "repeat"), ("도움말", "help"), ("무슨 뜻이에요", "help"),
     ("무슨 말인지 모르겠어요", "help"), ("왜 물어보세요", "why"), ("왜요", "why"),
     ("그게 왜 중요해요", "why"), ("그만", "stop"), ("취소", "stop"), ("그만할게요", "stop"),
+    # what a sign means, asked back in everyday words
+    ("저린다는 게 뭔 말이에요", "help"), ("부었다는 게 무슨 느낌이야", "help"),
+    ("퍼졌다는 게 어디까지 말씀하시는 거예요", "help"),
+    ("색이 변한다는 게 어떻게 된다는 거예요", "help"), ("쥐 나는 것도 포함이에요", "help"),
 ]  # fmt: skip
 
 

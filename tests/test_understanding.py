@@ -194,6 +194,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "I drink loads of water now, no change", {"remedies_helped": "no"}),
         ("triggers", "not drinking enough water", {"triggers": ["hydration"]}),
     ],
+    # the sign said back, then a question about it: what it means is asked, nothing told
+    "asked back": [
+        ("spreading", "spread? what do you mean?", {"command": "help"}),
+        ("weakness", "weak? no", {"weakness": "no"}),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

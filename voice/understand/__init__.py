@@ -356,8 +356,10 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         before = parts[index - 1].meaning if index else None
         after = parts[index + 1].meaning if index + 1 < len(parts) else None
         answered = asking[index] and _bare_answer(after)
+        # "numbness? does cramp count?": the sign said back, then asked about
+        explained = asking[index] and after is not None and after.intent == "help"
         term = words == 1 and any(m is not None and m.intent == "help" for m in (before, after))
-        if answered or term:
+        if answered or explained or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
 
