@@ -209,6 +209,13 @@ TAKEN = [
     # a length of time said in passing ("for 3 days now") is taken when it is the cautious reading
     ("엉 발목이 자꾸 풀림 3일째 이럼", "weakness", {"weakness": "yes", "duration": 3.0}),
     ("어제부터 퍼졌어요", "weakness", {"spreading": "yes"}),  # "spread since yesterday": not a day
+    # dialect endings where a word ends: Jeolla -당께 / -는디, Chungcheong -혀, Gyeongsang -심더
+    ("저린 건 없당께", "numbness", {"numbness": "no"}),
+    ("힘은 괜찮은디 발바닥이 화끈혀", "weakness", {"weakness": "no", "numbness": "yes"}),
+    ("주무르니까 나아졌심더", "remedies_helped", {"remedies_helped": "yes"}),
+    ("몰러", "spreading", {"spreading": "unsure"}),
+    # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
+    ("있다", "numbness", {"numbness": "yes"}),
 ]
 
 

@@ -23,7 +23,7 @@ from voice.intents import (
 )
 from voice.understand.clauses import atoms, segment, with_leads
 from voice.understand.disfluency import said_once
-from voice.understand.spelling import OPENING_LIST, Spelling, shorthand
+from voice.understand.spelling import Spelling, shorthands
 from voice.understand.spotting import Spotter
 from voice.understand.templates import Match, Templates, words_of
 
@@ -94,9 +94,7 @@ class Understanding:
         self._intents = intents
         self._today = today
         self._templates = Templates(intents)
-        self._spelling = Spelling(
-            self._templates.vocabulary, shorthand(intents), shorthand(intents, OPENING_LIST)
-        )
+        self._spelling = Spelling(self._templates.vocabulary, shorthands(intents))
         self._cached = lru_cache(maxsize=1024)(self._match)
         self._spotter = Spotter(self._templates, list(intents.expansion_rules))
         # A bare "no" covers the clause after it ("no, swelling or colour change"): where the

@@ -8,7 +8,9 @@ Only slips that rarely turn one real word into another are mended: two letters s
 Shorthand is spelled out first ("yh" is "yeah", "rly" is "really", "idk" is "i don't know"):
 the intents file's `shorthand` list says what each stands for (only shorthand with one
 meaning is listed). Its `opening_shorthand` list holds words with one meaning only where an
-answer or a sentence opens: a recognizer writes "know weakness" for "no weakness"."""
+answer or a sentence opens: a recognizer writes "know weakness" for "no weakness". Its
+`ending_shorthand` list holds dialect endings, spelled out where a written word ends: Jeolla
+"없당께" is "없다"."""
 
 from __future__ import annotations
 
@@ -24,8 +26,20 @@ from voice.understand.clauses import Atom
 
 SHORTHAND_LIST = "shorthand"
 OPENING_LIST = "opening_shorthand"  # only at the start of an answer or a sentence
+ENDING_LIST = "ending_shorthand"  # only ending a written word: dialect endings ("없당께")
+# Where each list's words are spelled out: what must come before them
+WHERE = {
+    OPENING_LIST: r"(?:^|(?<=[.!?]))\s*",  # where an answer or a sentence opens
+    SHORTHAND_LIST: r"(?<![\w'])",  # a whole word
+    ENDING_LIST: r"(?<=\w)",  # the end of a longer word
+}
 
 MIN_LENGTH = 5  # shorter words are only mended when two letters were swapped ("yse")
+
+
+def shorthands(intents: Intents) -> dict[str, dict[str, str]]:
+    """Every shorthand list of the intents file, by name."""
+    return {name: shorthand(intents, name) for name in WHERE}
 
 
 def shorthand(intents: Intents, name: str = SHORTHAND_LIST) -> dict[str, str]:
@@ -71,15 +85,17 @@ class Spelling:
     """Corrects the words of a clause against the templates' vocabulary."""
 
     def __init__(
-        self,
-        vocabulary: Iterable[str],
-        short: Mapping[str, str] | None = None,
-        opening: Mapping[str, str] | None = None,
+        self, vocabulary: Iterable[str], short: Mapping[str, Mapping[str, str]] | None = None
     ) -> None:
-        """``short``: shorthand anywhere; ``opening``: only where an answer or sentence opens."""
+        """``short``: each shorthand list by name (`shorthand`, `opening_shorthand`,
+        `ending_shorthand`): what each of its words stands for."""
         self._known = frozenset(vocabulary)
-        where = ((opening, r"(?:^|(?<=[.!?]))\s*"), (short, r"(?<![\w'])"))
-        self._tables = [(_pattern(table, at), table) for table, at in where if table]
+        lists = short or {}
+        self._tables = [
+            (_pattern(lists[name], where), lists[name])
+            for name, where in WHERE.items()
+            if lists.get(name)
+        ]
         self._by_deletion: dict[str, set[str]] = {}
         for word in self._known:
             if len(word) >= MIN_LENGTH - 1:
