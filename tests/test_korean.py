@@ -214,6 +214,8 @@ TAKEN = [
     ("힘은 괜찮은디 발바닥이 화끈혀", "weakness", {"weakness": "no", "numbness": "yes"}),
     ("주무르니까 나아졌심더", "remedies_helped", {"remedies_helped": "yes"}),
     ("몰러", "spreading", {"spreading": "unsure"}),
+    ("아니랑께 새끼발가락만 그래잉", "spreading", {"spreading": "no"}),  # emphatic, no correction
+    ("ㄴㄴ 그냥 움찔하기만 해", "numbness", {"numbness": "no"}),
     # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
     ("있다", "numbness", {"numbness": "yes"}),
 ]
