@@ -95,7 +95,7 @@ class Reader:
             reading = self.understanding.read(entry["text"], prefer, context)
         confirming = entry["question"] if asked == "confirm" else None
         said = interpret(reading, consultation, answering, corrects, confirming)
-        if not settled(said, consultation):
+        if not settled(said, consultation, causes_asked=asked == "triggers"):
             return {}
         return from_said(said, entry, consultation)
 

@@ -187,7 +187,8 @@ def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Answ
         said = interpret(
             reading, consultation, question if answering else None, confirming, confirming
         )
-    if not settled(said, consultation):
+    causes_asked = awaiting is not None and awaiting.kind == "triggers"
+    if not settled(said, consultation, causes_asked):
         return None  # the dialog would ask again: "no, Tom" is not a reassuring no
     return AnswerSense(
         tuple(sorted(said.facts.items())),

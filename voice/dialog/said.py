@@ -71,11 +71,16 @@ class Said:
         return self.reply in ("no", FINE)
 
 
-def settled(said: Said, consultation: Consultation) -> bool:
+def settled(said: Said, consultation: Consultation, causes_asked: bool = False) -> bool:
     """Can the answer be taken? Not when part of it was lost and nothing worrying was
-    understood: "no, but my foot [...]" may have said a sign, so it is asked again."""
-    if said.triggers or (said.command and not said.facts):
-        return True  # what set it off only reorders tips; a question back is answered
+    understood: "no, but my foot [...]" may have said a sign, so it is asked again. What set
+    it off only reorders tips: asked that (``causes_asked``), the causes named settle the
+    answer; beside a lost part of an answer to anything else ("[it hurts like mad], I can't
+    sleep"), they do not."""
+    if said.command and not said.facts:
+        return True  # a question back is answered
+    if causes_asked and said.triggers:
+        return True
     if not said.unclear:
         return not said.empty
     return any(worrying(consultation, q, v) for q, v in said.facts.items())
