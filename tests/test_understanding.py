@@ -199,6 +199,27 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("spreading", "spread? what do you mean?", {"command": "help"}),
         ("weakness", "weak? no", {"weakness": "no"}),
     ],
+    # everyday forms a fresh round of authors used
+    "everyday": [
+        ("weakness", "Not that I am aware of.", {"weakness": "no"}),
+        ("spreading", "no idea man", {"spreading": "unsure"}),
+        ("weakness", "idk what u mean by weakness", {"command": "help"}),
+        ("remedies_helped", "I did not try yet", {"remedies_helped": "no"}),
+        ("remedies_helped", "what remedies", {"command": "help"}),
+        ("remedies_helped", "the massage has relieved it", {"remedies_helped": "yes"}),
+        ("duration", "already 3 days", {"duration": 3.0}),
+        ("duration", "like 5 days?", {"duration": 5.0}),  # a tentative answer, not a question
+    ],
+    # asked about relief, a short time is how long the relief lasted, unless none came
+    "relief that lasted": [
+        ("remedies_helped", "for like a day", {}),
+        ("remedies_helped", "yes, for a few hours", {"remedies_helped": "unsure"}),
+        (
+            "remedies_helped",
+            "haven't tried, it's only been since yesterday",
+            {"remedies_helped": "no", "duration": 1.0},
+        ),
+    ],
     "for someone else": [
         ("spreading", "dad says no, just the one toe", {"spreading": "no"}),
         ("duration", "mum reckons since sunday", {"duration": 6.0}),

@@ -124,6 +124,13 @@ def interpret(
     triggers: set[str] = set()
     durations = [q for q, spec in consultation.questions.items() if spec.kind == "duration"]
     named: str | None = None  # "about the weakness one, I'd say yes": the yes is about it
+    lasted = False  # a time said with relief: how long the relief lasted
+    # Asked about relief, a short time is how long it lasted, unless no relief came at all
+    # ("haven't tried, it's only been since yesterday")
+    relief = _tried(consultation, asked) and not any(
+        m.answer == "no" and _question_of(m, consultation, durations, asked, corrects) == asked
+        for m in reading.meanings
+    )
     for meaning in reading.meanings:
         if meaning.intent == QUESTION_INTENT and meaning.question in consultation.questions:
             named = meaning.question
@@ -134,7 +141,8 @@ def interpret(
             replies.append((FINE if meaning.fine else _answer(meaning), meaning.correction))
             hedged = hedged or (meaning.hedged and meaning.answer == "yes")
         elif target is not None and meaning.answer is not None:
-            if _aside_time(meaning, target, asked):
+            if _aside_time(meaning, target, asked, consultation, relief):
+                lasted = lasted or relief  # "yes, for a day or two"
                 continue  # "it helps for ten minutes": not how long the twitching has lasted
             if meaning.spotted and not worrying(consultation, target, meaning.answer):
                 continue  # a time said in passing may be about something else: only if cautious
@@ -160,13 +168,18 @@ def interpret(
     ):
         replies = []  # "yes?" ("네?"): "go on?" or "pardon?", never a confirmation
         command = command or "repeat"
-    if _asks(reading) and ((command is None and said_nothing) or _clarifies(reading)):
+    answered = asked is not None and asked in values and asked in durations  # "like 5 days?"
+    if _asks(reading) and (
+        (command is None and said_nothing) or (_clarifies(reading) and not answered)
+    ):
         # A question back: "like numb numb?", "like to the other foot?": explain, ask again.
         command, values, replies, triggers = "help", {}, [], set()
     facts: dict[str, AnswerValue] = {}
     bounds: dict[str, str] = {}
     for target, said in values.items():
         value, bound = combine(consultation, target, said)
+        if lasted and target == asked and value == "yes":
+            value = UNSURE  # relief that lasted a few hours or a day came and went
         facts[target] = value
         if bound:
             bounds[target] = bound
@@ -192,17 +205,23 @@ def _tried(consultation: Consultation, asked: str | None) -> bool:
     return asked is not None and worrying(consultation, asked, "no")
 
 
-def _aside_time(meaning: Meaning, target: str, asked: str | None) -> bool:
-    """A time under a day said while another question is asked is about something else."""
+def _aside_time(
+    meaning: Meaning, target: str, asked: str | None, consultation: Consultation, relief: bool
+) -> bool:
+    """A time under a day said while another question is asked is about something else.
+    Where it may say how long relief lasted (``relief``), so is any time that would reassure
+    ("for like a day")."""
     said = meaning.answer
-    return (
-        meaning.intent == DURATION_INTENT
-        and asked is not None
-        and target != asked
-        and not meaning.correction
-        and isinstance(said, float)
-        and said < 1.0
-    )
+    if (
+        meaning.intent != DURATION_INTENT
+        or asked is None
+        or target == asked
+        or meaning.correction
+        or meaning.bound
+        or not isinstance(said, float)
+    ):
+        return False
+    return said < 1.0 or (relief and not worrying(consultation, target, said))
 
 
 def _drop_relief_times(
