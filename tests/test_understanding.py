@@ -209,6 +209,10 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "the massage has relieved it", {"remedies_helped": "yes"}),
         ("duration", "already 3 days", {"duration": 3.0}),
         ("duration", "like 5 days?", {"duration": 5.0}),  # a tentative answer, not a question
+        ("numbness", "pardon the radio was on", {"command": "repeat"}),
+        ("weakness", "could you say that a little slower", {"command": "repeat"}),
+        ("weakness", "no sir can't say i have", {"weakness": "no"}),
+        ("spreading", "no it just jumps now and then", {"spreading": "no"}),
     ],
     # asked about relief, a short time is how long the relief lasted, unless none came
     "relief that lasted": [
