@@ -216,6 +216,11 @@ TAKEN = [
     ("몰러", "spreading", {"spreading": "unsure"}),
     ("아니랑께 새끼발가락만 그래잉", "spreading", {"spreading": "no"}),  # emphatic, no correction
     ("ㄴㄴ 그냥 움찔하기만 해", "numbness", {"numbness": "no"}),
+    # 제주 and answering for a parent in honorifics
+    ("아니우다 저린 건 엇수다", "numbness", {"numbness": "no"}),
+    ("아버지께서는 힘 빠지는 느낌은 없다고 하십니다", "weakness", {"weakness": "no"}),
+    ("어머니 말씀으로는 발에 힘이 없대요", "weakness", {"weakness": "yes"}),  # no strength: weak
+    ("발목이 좀 시큰해요", "numbness", {"skin_changes": "unsure"}),  # an ache, not numbness
     # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
     ("있다", "numbness", {"numbness": "yes"}),
 ]
