@@ -67,7 +67,11 @@ def test_outcome_follows_the_rules(signs: dict[str, str], duration: tuple) -> No
 
 # One case per outcome through the real command: the JSON-lines contract end to end.
 CLI_CASES = [
-    next(c for c in CASES if expected_outcome(c[0], c[1][1], c[1][2]) == outcome)
+    pytest.param(
+        *next(c for c in CASES if expected_outcome(c[0], c[1][1], c[1][2]) == outcome),
+        marks=[pytest.mark.slow] if outcome != "self_care" else [],  # one in the quick loop
+        id=outcome,
+    )
     for outcome in ("self_care", "see_provider", "see_provider_promptly")
 ]
 

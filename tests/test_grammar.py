@@ -169,17 +169,23 @@ def real() -> Intents:
     return Intents.from_files([INTENTS_FILE])
 
 
+@pytest.fixture(scope="module")
+def real_understanding(real: Intents) -> Understanding:
+    return Understanding(real)  # compiled once for the module: it takes a second
+
+
 @pytest.mark.parametrize("intent", INTENT_NAMES)
-def test_real_intent_phrases_parse_back_to_the_same_intent(real: Intents, intent: str) -> None:
+def test_real_intent_phrases_parse_back_to_the_same_intent(
+    real: Intents, real_understanding: Understanding, intent: str
+) -> None:
     grammar = build_grammar(real, [intent], intent, "en")
     assert grammar.phrases
     wrong = []
     # An intent that requires a context (start_consultation: {consultation: none}) is matched
     # only where that context is given; every other intent as the dialog reads a heard clause.
     context = {k: v for data in real.intents[intent].data for k, v in data.requires_context.items()}
-    understanding = Understanding(real)
     for phrase in grammar.phrases[:: max(1, len(grammar.phrases) // 400)]:
-        meanings = understanding.read(phrase, context=context).meanings
+        meanings = real_understanding.read(phrase, context=context).meanings
         if [m.intent for m in meanings] != [intent]:
             wrong.append((phrase, [m.intent for m in meanings]))
     assert not wrong, wrong[:5]

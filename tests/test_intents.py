@@ -437,12 +437,16 @@ SAID_ON_A_SATURDAY = [
 ]
 
 
-@pytest.mark.parametrize(("text", "days"), SAID_ON_A_SATURDAY)
-def test_dates_count_back_from_today(text: str, days: float) -> None:
+@pytest.fixture(scope="module")
+def on_a_saturday() -> Understanding:
     from datetime import date
 
-    fixed = Understanding(shipped_dialog("en").intents, date(2026, 12, 5))
-    meanings = fixed.read(text).meanings
+    return Understanding(shipped_dialog("en").intents, date(2026, 12, 5))
+
+
+@pytest.mark.parametrize(("text", "days"), SAID_ON_A_SATURDAY)
+def test_dates_count_back_from_today(on_a_saturday: Understanding, text: str, days: float) -> None:
+    meanings = on_a_saturday.read(text).meanings
     assert [m.answer for m in meanings] == [days], meanings
 
 

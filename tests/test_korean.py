@@ -307,7 +307,7 @@ def test_lang_selects_korean_without_locale() -> None:
 
 
 def test_korean_stop_and_volunteered_sign() -> None:
-    stopped = chat({"weakness": "아니요", "numbness": "그만"}, "--locale", "ko")  # the real CLI
+    stopped = converse({"weakness": "아니요", "numbness": "그만"}, "ko")
     assert stopped.result["ended"] == "stopped" and stopped.result["outcome"] is None
     volunteered = converse(
         {

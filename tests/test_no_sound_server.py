@@ -67,7 +67,14 @@ def run(name: str, tmp_path: Path, pulse_server: str) -> subprocess.CompletedPro
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("name", ["simulate", pytest.param("demo", marks=pytest.mark.slow), "chat"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param("simulate", marks=pytest.mark.slow),
+        pytest.param("demo", marks=pytest.mark.slow),
+        "chat",
+    ],
+)
 def test_no_sound_server_is_contacted_over_a_unix_socket(name: str, tmp_path: Path) -> None:
     with listening(socket.AF_UNIX, str(tmp_path / "pulse.sock")) as (address, knocks):
         done = run(name, tmp_path, f"unix:{address}")

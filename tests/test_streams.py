@@ -61,6 +61,7 @@ def measured(args: list[str], stdin: Path | int, timeout_s: float) -> tuple[int,
     return int(code), "".join(lines), int(peak), time.monotonic() - started
 
 
+@pytest.mark.slow  # a whole chat run in its own process
 def test_a_reader_that_goes_away_is_one_line() -> None:
     """`toe-assistant chat < answers.txt | head -1`: a broken pipe, not a traceback."""
     process = subprocess.Popen(
@@ -76,6 +77,7 @@ def test_a_reader_that_goes_away_is_one_line() -> None:
     assert "Broken pipe" in err
 
 
+@pytest.mark.slow  # a whole chat run in its own process
 @pytest.mark.parametrize(
     ("redirect", "says"),
     [(">&-", "standard output is closed"), ("> /dev/full", "No space left on device")],
@@ -224,6 +226,7 @@ def test_a_full_disk_leaves_no_partial_recording(tmp_path: Path) -> None:
     assert done.stdout.strip() == ""  # not a byte of the recording, not a .part
 
 
+@pytest.mark.slow  # a whole chat run in its own process
 def test_chat_from_dev_zero_ends_in_bounded_memory_and_time() -> None:
     """`chat < /dev/zero` reached 3 GB in 10 s."""
     code, err, rss_kb, took_s = measured(["chat"], os.open("/dev/zero", os.O_RDONLY), 30)
@@ -232,6 +235,7 @@ def test_chat_from_dev_zero_ends_in_bounded_memory_and_time() -> None:
     assert rss_kb < MAX_RSS_KB and took_s < 30
 
 
+@pytest.mark.slow  # a whole chat run in its own process
 def test_a_10_mb_line_is_not_an_answer_and_costs_little(tmp_path: Path) -> None:
     """A 10 MB chat line took 30-40 s and 1.1 GB."""
     lines = tmp_path / "answers.txt"
@@ -242,6 +246,7 @@ def test_a_10_mb_line_is_not_an_answer_and_costs_little(tmp_path: Path) -> None:
     assert rss_kb < MAX_RSS_KB and took_s < 30
 
 
+@pytest.mark.slow  # a whole chat run in its own process
 def test_a_long_line_is_heard_as_not_understood_and_the_talk_goes_on(tmp_path: Path) -> None:
     lines = tmp_path / "answers.txt"
     lines.write_text("no " * 10_000 + "\n" + ANSWERS)
