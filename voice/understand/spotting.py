@@ -7,8 +7,8 @@ Durations are not spotted here: times inside a sentence ("last night", "ten minu
 mostly about when something happened, not how long the twitching has lasted, and a short one
 would reassure (measured on the tune half: every duration spotted that way was wrong). Only a
 time with an opening ("it's been", "since") or a mark ("3일째") is read in passing, by the
-Understanding, and kept only when cautious. The words
-come from the intents file's `spot_<question>` and `spot_negation` expansion rules.
+Understanding, and kept only when cautious. The words come from the intents file's
+`spot_<question>` and `spot_negation` expansion rules.
 """
 
 from __future__ import annotations
