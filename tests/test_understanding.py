@@ -213,6 +213,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "could you say that a little slower", {"command": "repeat"}),
         ("weakness", "no sir can't say i have", {"weakness": "no"}),
         ("spreading", "no it just jumps now and then", {"spreading": "no"}),
+        ("skin_changes", "it's still a bit sore", {"skin_changes": "unsure"}),
+        ("follow_up", "a bit shorter i reckon", {"duration": 3.0, "bound": "below"}),
+        ("readback", "no, something isn't right there", {"reply": "no"}),
+        ("weakness", "why r u asking", {"command": "why"}),
+        ("weakness", "stop stop i gotta go", {"command": "stop"}),
     ],
     # asked about relief, a short time is how long the relief lasted, unless none came
     "relief that lasted": [
