@@ -218,6 +218,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "no, something isn't right there", {"reply": "no"}),
         ("weakness", "why r u asking", {"command": "why"}),
         ("weakness", "stop stop i gotta go", {"command": "stop"}),
+        ("remedies_helped", "the stretches did no good", {"remedies_helped": "no"}),
+        ("duration", "already 2 weeks it is going", {"duration": 14.0}),
     ],
     # asked about relief, a short time is how long the relief lasted, unless none came
     "relief that lasted": [
