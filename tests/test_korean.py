@@ -221,6 +221,8 @@ TAKEN = [
     ("아버지께서는 힘 빠지는 느낌은 없다고 하십니다", "weakness", {"weakness": "no"}),
     ("어머니 말씀으로는 발에 힘이 없대요", "weakness", {"weakness": "yes"}),  # no strength: weak
     ("발목이 좀 시큰해요", "numbness", {"skin_changes": "unsure"}),  # an ache, not numbness
+    ("주물러 줘도 소용없어요", "remedies_helped", {"remedies_helped": "no"}),
+    ("색도 그대로고 안부음", "skin_changes", {"skin_changes": "no"}),
     # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
     ("있다", "numbness", {"numbness": "yes"}),
 ]
