@@ -223,6 +223,7 @@ TAKEN = [
     ("발목이 좀 시큰해요", "numbness", {"skin_changes": "unsure"}),  # an ache, not numbness
     ("주물러 줘도 소용없어요", "remedies_helped", {"remedies_helped": "no"}),
     ("색도 그대로고 안부음", "skin_changes", {"skin_changes": "no"}),
+    ("사흘밖에 안 됐어요", "duration", {"duration": 3.0}),  # only that long, not less
     # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
     ("있다", "numbness", {"numbness": "yes"}),
 ]
