@@ -434,6 +434,7 @@ SAID_ON_A_SATURDAY = [
     ("since early November", 34),
     ("since the end of last month", 5),
     ("since October 20th", 46),
+    ("since thanksgiving", 9),  # the fourth Thursday of November: 26 November 2026
 ]
 
 

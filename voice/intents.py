@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from voice.schema import AnswerValue
@@ -129,8 +129,7 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
         month = today.month if int(slots["day"]) <= today.day else (today.month - 2) % 12 + 1
         days = _days_since(today, month, int(slots["day"]))
     elif "holiday" in slots:
-        month, day = divmod(int(slots["holiday"]), 100)
-        days = _days_since(today, month, day)
+        days = _days_since_holiday(today, str(slots["holiday"]))
     elif "span" in slots:
         days = _number(slots["span"]) / HOURS_PER_DAY
     else:
@@ -143,6 +142,21 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
     if slots.get("bound") == "below":
         days = just_under(days)
     return days
+
+
+def _days_since_holiday(today: date, holiday: str) -> float:
+    """Days since a holiday: a fixed day of the year (month * 100 + day, "1225"), or the nth
+    weekday of a month ("11/4/3": November's fourth Thursday, Monday being 0)."""
+    if "/" not in holiday:
+        month, day = divmod(int(holiday), 100)
+        return _days_since(today, month, day)
+    month, nth, weekday = (int(part) for part in holiday.split("/"))
+    for year in (today.year, today.year - 1):
+        first = date(year, month, 1)
+        then = first + timedelta(days=(weekday - first.weekday()) % 7 + 7 * (nth - 1))
+        if then <= today:
+            return float(max((today - then).days, 1))
+    return 1.0
 
 
 def _days_since(today: date, month: int, day: int) -> float:
