@@ -229,6 +229,13 @@ TAKEN = [
 ]
 
 
+def test_last_weeks_tuesday_is_the_tuesday_of_the_week_before() -> None:
+    from datetime import date
+
+    days = [m.answer for m in understanding().read("지난주 화요일부터요").meanings]
+    assert days == [float(date.today().weekday() + 7 - 1)]  # weeks start on Monday
+
+
 def test_to_did_you_say_a_yes_before_a_denial_is_not_taken_either_way() -> None:
     # "네, 없어요" to "Did you say no?" could be "yes, I said none" or "no, there is none":
     # where yes and no are the reply, both stay and the question is asked again

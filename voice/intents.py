@@ -115,8 +115,10 @@ def duration_days(slots: Mapping[str, Any], today: date) -> float | None:
         # Saturday is as likely the week before's: a day or two would reassure, so a week on.
         weekday, last = int(slots["weekday"]) % LAST_WEEKDAY, int(slots["weekday"]) >= LAST_WEEKDAY
         days = float((today.weekday() - weekday) % 7 or 7)
-        if last and days < LAST_WEEKDAY_WITHIN:
-            days += 7
+        if slots.get("week") == "before":  # "Tuesday last week", "지난주 화요일": the week before
+            days = float(today.weekday() + 7 - weekday)  # this one's (weeks start on Monday)
+        elif slots.get("week") == "before_last" or (last and days < LAST_WEEKDAY_WITHIN):
+            days += 7  # "the Tuesday before last"; "last Friday" said on a Saturday
     elif slots.get("calendar") == "month_start":
         days = float(max(today.day - 1, 1))
     elif slots.get("calendar") == "last_month_end":
