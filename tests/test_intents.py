@@ -437,6 +437,7 @@ SAID_ON_A_SATURDAY = [
     ("since thanksgiving", 9),  # the fourth Thursday of November: 26 November 2026
     ("since tuesday last week", 11),  # the week before this one's Tuesday: 24 November
     ("since the friday before last", 8),  # a week before the last Friday (4 December)
+    ("the twitching commenced on Monday the 30th of November", 5),
 ]
 
 

@@ -220,6 +220,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "stop stop i gotta go", {"command": "stop"}),
         ("remedies_helped", "the stretches did no good", {"remedies_helped": "no"}),
         ("duration", "already 2 weeks it is going", {"duration": 14.0}),
+        ("skin_changes", "no swelling observed, no pain", {"skin_changes": "no"}),
+        ("duration", "it has been persisting for roughly three weeks", {"duration": 21.0}),
+        (
+            "weakness",
+            "weakness no, but tingling yes, a little bit",
+            {"weakness": "no", "numbness": "yes"},
+        ),
     ],
     # asked about relief, a short time is how long the relief lasted, unless none came
     "relief that lasted": [

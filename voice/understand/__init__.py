@@ -45,6 +45,7 @@ DURATION_SPAN = 8  # words a length of time said in passing may take from its op
 # have been numb for years" (the twitching's own length is asked for when it matters)
 PASSING_DAYS = 60.0
 CLOSING_RULE = "closing"  # "that's it", "that's all" after something said: it closes the answer
+DEGREE_RULE = "degree"  # "a little bit" right after a sign told is how much of it, not a yes
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when it happened
@@ -161,6 +162,10 @@ class Understanding:
                 continue  # "no coffee, no cigarettes": a cause named to deny it
             if parts and self._closes(clause):
                 meaning = Meaning(ASIDE_INTENT)  # "a bit sore, but that's it": no yes of its own
+            if before is not None and _reported(before) and self._degree_only(clause):
+                # "tingling yes, little bit": how much of what was just told, not a yes to the
+                # question asked ("the massage is helping, a bit": relief hedged)
+                meaning = replace(before, hedged=True)
             if meaning is not None and _when_of(meaning, before, clause):
                 meaning = replace(meaning, spotted=True)
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
@@ -309,6 +314,11 @@ class Understanding:
         days = None if meaning is None else meaning.answer
         return isinstance(days, float) and days <= MOMENT_DAYS
 
+    def _degree_only(self, clause: str) -> bool:
+        """Is ``clause`` only a degree ("a little bit", "slightly")?"""
+        words = tuple(clause.split())
+        return bool(words) and self._templates.rule(DEGREE_RULE, words) == len(words)
+
     def _closes(self, clause: str) -> bool:
         """Is ``clause`` a closing remark ("that's it", "that's all")?"""
         words = tuple(clause.split())
@@ -389,6 +399,11 @@ def _causes_denied(parts: list[Part], asking: list[bool]) -> tuple[list[Part], l
         )
     ]
     return [parts[i] for i in kept], [asking[i] for i in kept]
+
+
+def _reported(meaning: Meaning) -> bool:
+    """A sign (or relief) told, not denied."""
+    return meaning.intent == "report_sign" and meaning.answer == "yes"
 
 
 def _denies(meaning: Meaning) -> bool:
