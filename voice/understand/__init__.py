@@ -204,9 +204,10 @@ class Understanding:
                 if self._templates.rule(DURATION_OPENING_RULE, words, begin) > begin:
                     last = min(len(words), begin + DURATION_SPAN)
                     spans += [(begin, end) for end in range(last, begin, -1)]
+        context = dict(situation)
         for begin, end in spans:
             span = " ".join(words[begin:end])
-            found = self._templates.match(span, (), None, dict(situation), (DURATION_INTENT,))
+            found = self._templates.match(span, (), None, context, (DURATION_INTENT,))
             if found is None:
                 continue
             meaning = meaning_of(found.intent, found.slots, self._today or date.today())
@@ -227,7 +228,7 @@ class Understanding:
         for index, part in enumerate(parts):
             after = parts[index + 1].meaning if index + 1 < len(parts) else None
             words = tuple(part.text.split())
-            agrees = self._templates.rule(YES_AGREES_RULE, words) == len(words)
+            agrees = self._templates.covers(YES_AGREES_RULE, words)
             if agrees and after is not None and _denies(after):
                 continue
             out.append(part)
@@ -316,17 +317,14 @@ class Understanding:
 
     def _degree_only(self, clause: str) -> bool:
         """Is ``clause`` only a degree ("a little bit", "slightly")?"""
-        words = tuple(clause.split())
-        return bool(words) and self._templates.rule(DEGREE_RULE, words) == len(words)
+        return self._templates.covers(DEGREE_RULE, tuple(clause.split()))
 
     def _closes(self, clause: str) -> bool:
         """Is ``clause`` a closing remark ("that's it", "that's all")?"""
-        words = tuple(clause.split())
-        return self._templates.rule(CLOSING_RULE, words) == len(words)
+        return self._templates.covers(CLOSING_RULE, tuple(clause.split()))
 
     def _is_answer(self, words: str) -> bool:
-        said = tuple(words.split())
-        return self._templates.rule(LEAD_RULE, said) == len(said)
+        return self._templates.covers(LEAD_RULE, tuple(words.split()))
 
     def _joining(self, words: tuple[str, ...]) -> int:
         """How many of the first words join two clauses ("but", "even though", "no wait");
@@ -338,7 +336,7 @@ class Understanding:
 
     def _repairs(self, joint: tuple[str, ...]) -> bool:
         """Do these joining words take back what was said before them ("no wait")?"""
-        return bool(joint) and self._templates.rule(REPAIR_RULE, joint) == len(joint)
+        return self._templates.covers(REPAIR_RULE, joint)
 
 
 ECHO_WORDS = 6  # "weak?", "any swelling?": the question said back, at most this long

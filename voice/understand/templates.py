@@ -200,6 +200,10 @@ class Templates:
         ends = Chart(words).ends(node, start)
         return max(ends, default=start)
 
+    def covers(self, name: str, words: tuple[str, ...]) -> bool:
+        """Does the expansion rule ``name`` match all of ``words`` (and they are some)?"""
+        return bool(words) and self.rule(name, words) == len(words)
+
     def filler(self, words: tuple[str, ...]) -> bool:
         """Is every word a skip word ("oh gosh", "well")? Such a clause says nothing."""
         return bool(words) and all(skipped for _, skipped in self._skipping(words))
