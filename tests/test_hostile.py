@@ -219,6 +219,8 @@ CASES: dict[str, Case] = {
     # dialogs broken at run time (TOE_ASSISTANT_DIALOGS at a copy)
     "transition cycle": broken("questions.numbness.next", "weakness", "a path never ends"),
     "unknown goto": broken("questions.weakness.next", "nowhere", "unknown question 'nowhere'"),
+    # an empty list of branches was an IndexError and a traceback (found by tests/test_fuzz.py)
+    "no branch at all": broken("questions.numbness.next", [], "questions.numbness.next"),
     "positional placeholder": broken("outcomes.see_provider.say.0.text", "See, {0}.", "{0}"),
     "attribute placeholder": broken("say.noted", "{label.__class__.__mro__}", "not a plain"),
     "index placeholder": broken("say.confirm", "{answer[0]}?", "not a plain name"),

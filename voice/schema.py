@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from hassil import Intents
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,7 +48,7 @@ class Question(_Strict):
     help: str
     why: str
     source: str
-    next: str | list[Branch]
+    next: str | Annotated[list[Branch], Field(min_length=1)]  # a list has a branch at least
     # How the answer is read back before self-care: "yes" / "no" / "unsure", and for a
     # duration "duration" (a template with {duration}) and "unsure".
     readback: dict[str, str] = Field(min_length=1)
