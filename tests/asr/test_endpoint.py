@@ -69,6 +69,25 @@ def test_frames_far_below_the_answer_are_a_pause_even_when_the_vad_hears_speech(
     assert listening.silent_s == pytest.approx(0.3, abs=0.01)
 
 
+def test_a_room_of_voices_within_the_quieter_margin_still_leaves_a_pause() -> None:
+    """Babble about 12 dB below the answer with a louder syllable every fourth frame (7 dB
+    below it): voiced, above the floor and within QUIETER_DB of the answer, each syllable used
+    to end the pause; judged on the room's level over SMOOTH_FRAMES it is no answer."""
+    listening = Listening(FRAME_S, RecognitionSettings())
+    below_db = (12.0, 12.0, 11.0, 7.0)
+
+    def room(seconds: float) -> None:
+        for n in range(round(seconds / FRAME_S)):
+            level = 6000.0 * 10 ** (-below_db[n % len(below_db)] / 20)
+            listening.push(frame(level, n), True, frame(level / 4, n))
+
+    room(0.6)
+    feed(listening, 6000.0, 0.6, voiced=True)
+    assert listening.started and listening.silent_s == 0.0
+    room(0.6)
+    assert listening.silent_s == pytest.approx(0.6, abs=0.01)
+
+
 def test_a_false_start_is_forgotten_and_the_wait_goes_on() -> None:
     settings = RecognitionSettings(no_speech_timeout_s=2.0)
     listening = Listening(FRAME_S, settings)

@@ -9,6 +9,13 @@ A frame is speech when the voice-activity detector says so *and* it stands out f
 above the turn's noise floor by ABOVE_FLOOR_DB and within QUIETER_DB of the answer's loud
 frames. In white noise at 5 dB a webrtc VAD calls 30-40% of noise-only frames speech, and in
 babble nearly all of them (bench/); the answer is louder at the microphone than either.
+
+Once the answer has begun, a frame also has to reach PAUSE_SHARE of the way from the floor up
+to the answer's loud level, judged on the level of the last SMOOTH_FRAMES (so one loud syllable
+of the room does not break a pause). In a quiet room the QUIETER_DB rule is the stricter one
+and this changes nothing (nor the moment a pause starts); in babble 10 dB below the answer
+the room itself stays within QUIETER_DB of it, and without this a sixth of the turns never
+ended (bench/results/).
 """
 
 from __future__ import annotations
@@ -25,6 +32,8 @@ CHECK_S = 0.2  # a pause this long is worth decoding what was said so far
 SETTLED_SILENCE_S = 0.2  # after a settled phrase
 PARTIAL_SILENCE_S = 0.9  # after the start of a phrase: people pause mid-answer ("about ... two")
 QUIETER_DB = 12.0  # a frame this far below the answer's loud frames is a pause
+PAUSE_SHARE = 0.4  # or short of this share of the way from the floor up to the loud frames
+SMOOTH_FRAMES = 3  # the level a pause is judged on: the mean power of this many frames
 ABOVE_FLOOR_DB = 4.0  # speech stands this far above the room's noise floor
 FLOOR_PERCENTILE = 20  # the noise floor: this percentile of the turn's frame levels
 FLOOR_MIN_FRAMES = 10  # frames heard before the floor is trusted
@@ -76,17 +85,19 @@ class Listening:
     voiced_frames: int = 0  # frames heard as speech since the onset
     _levels: list[float] = field(default_factory=list)  # of speech frames since the onset
     _all_levels: list[float] = field(default_factory=list)  # of every frame
-    _waiting: deque[tuple[bytes, bytes, bool, float]] = field(default_factory=deque)
+    # before the onset: (frame, cleaned frame, voiced, level, smoothed level)
+    _waiting: deque[tuple[bytes, bytes, bool, float, float]] = field(default_factory=deque)
 
     def push(self, frame: bytes, voiced: bool, clean: bytes = b"") -> None:
         """Take the next frame, whether the voice-activity detector hears speech in it, and the
         frame after noise suppression (if any)."""
         level = frame_db(np.frombuffer(frame, dtype="<i2"))
         self._all_levels.append(level)
+        smooth = self._smoothed_db(len(self._all_levels))
         if self.started:
-            self._take(frame, clean, voiced, level)
+            self._take(frame, clean, voiced, level, smooth)
             return
-        self._waiting.append((frame, clean, voiced, level))
+        self._waiting.append((frame, clean, voiced, level, smooth))
         while len(self._waiting) > round(LOOKBACK_S / self.frame_s):
             self._waiting.popleft()
         onset = self._onset()
@@ -101,10 +112,10 @@ class Listening:
         # frame that made the onset, then the frames since, judged as if they had been followed.
         start = max(0, onset + 1 - max(START_WINDOW_FRAMES, round(PRE_ROLL_S / self.frame_s)))
         floor = self.floor_db()
-        self.frames = [f for f, _, _, _ in waiting[start : onset + 1]]
-        self.clean_frames = [c for _, c, _, _ in waiting[start : onset + 1]]
+        self.frames = [f for f, _, _, _, _ in waiting[start : onset + 1]]
+        self.clean_frames = [c for _, c, _, _, _ in waiting[start : onset + 1]]
         self._levels = [
-            lv for _, _, v, lv in waiting[start : onset + 1] if self._speech(v, lv, floor)
+            lv for _, _, v, lv, _ in waiting[start : onset + 1] if self._speech(v, lv, floor)
         ]
         self.voiced_frames = len(self._levels)
         self.last_voiced = len(self.frames)
@@ -122,17 +133,19 @@ class Listening:
         if len(self._all_levels) < FLOOR_MIN_FRAMES:
             return None  # the room's level is not known yet; the frames wait
         floor = self.floor_db()
-        flags = [self._speech(v, lv, floor) for _, _, v, lv in self._waiting]
+        flags = [self._speech(v, lv, floor) for _, _, v, lv, _ in self._waiting]
         for end in range(len(flags)):
             if sum(flags[max(0, end + 1 - START_WINDOW_FRAMES) : end + 1]) >= START_SPEECH_FRAMES:
                 return end
         return None
 
-    def _take(self, frame: bytes, clean: bytes, voiced: bool, level: float) -> None:
+    def _take(self, frame: bytes, clean: bytes, voiced: bool, level: float, smooth: float) -> None:
         """One frame of a started turn: speech (near the answer's level) or pause."""
         self.frames.append(frame)
         self.clean_frames.append(clean)
-        if self._speech(voiced, level) and level >= self.level_db() - QUIETER_DB:
+        loud, floor = self.level_db(), self.floor_db()
+        near = level >= loud - QUIETER_DB and smooth >= floor + PAUSE_SHARE * (loud - floor)
+        if self._speech(voiced, level) and near:
             self._levels.append(level)
             self.voiced_frames += 1
             self.last_voiced = len(self.frames)
@@ -144,13 +157,21 @@ class Listening:
         """That was no answer (nothing was heard in it): wait for the onset again."""
         keep = round(PRE_ROLL_S / self.frame_s)
         frames, clean = self.frames[-keep:], self.clean_frames[-keep:]
-        levels = self._all_levels[-len(frames) :] if frames else []
-        self._waiting = deque(zip(frames, clean, [False] * len(frames), levels, strict=True))
+        ends = range(len(self._all_levels) - len(frames) + 1, len(self._all_levels) + 1)
+        levels, smooth = [self._all_levels[end - 1] for end in ends], map(self._smoothed_db, ends)
+        self._waiting = deque(
+            zip(frames, clean, [False] * len(frames), levels, smooth, strict=True)
+        )
         self.started = False
         self.waited_s += self.speech_s
         self.frames, self.clean_frames, self._levels = [], [], []
         self.silent_s = 0.0
         self.voiced_frames = self.last_voiced = 0
+
+    def _smoothed_db(self, end: int) -> float:
+        """The level of the SMOOTH_FRAMES frames up to frame ``end`` (their mean power)."""
+        levels = np.asarray(self._all_levels[max(0, end - SMOOTH_FRAMES) : end])
+        return float(10.0 * np.log10(np.mean(10.0 ** (levels / 10.0))))
 
     def floor_db(self) -> float:
         """The room's noise floor in this turn so far."""
