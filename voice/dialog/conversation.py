@@ -125,7 +125,7 @@ class Conversation:
             return flow.not_understood(turn)
         heard = _heard(turn.question, text, reading, said, confidence)
         flow.record.triggers |= said.triggers  # "…, I've been drinking a lot of coffee": kept
-        doubtful = confidence < self.consultation.settings.confirm_below
+        doubtful = confidence < self._confirm_below(said)
         if turn.pending is not None:
 
             def as_answer() -> Said:
@@ -133,6 +133,16 @@ class Conversation:
 
             return [heard, *hear_confirmation(flow, turn, said, doubtful, as_answer)]
         return [heard, *HANDLERS[turn.kind](flow, turn, said, doubtful)]
+
+    def _confirm_below(self, said: Said) -> float:
+        """The confidence under which this answer is confirmed before it counts."""
+        settings = self.consultation.settings
+        facts = said.facts.items()
+        if settings.confirm_reassuring_below is not None and any(
+            not worrying(self.consultation, q, v) for q, v in facts
+        ):
+            return max(settings.confirm_below, settings.confirm_reassuring_below)
+        return settings.confirm_below
 
     def _said(self, turn: Turn, reading: Reading, answering: bool) -> Said:
         """What was said; a bare yes or no answers the question when ``answering``."""
