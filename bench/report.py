@@ -117,6 +117,9 @@ def _latency(results: list[dict]) -> dict[str, float | None]:
     heard = [r for r in results if r.get("text")]
     if not heard:
         return {"p50_s": None, "p95_s": None}
+    # The recognizer gave nothing back (every onset was taken for noise and listened past)
+    # until the recorded turn ran out; a live microphone waits for no_speech_timeout_s.
+    unheard = sum(r.get("text") is None for r in results)
     endpoint = np.array([r["taken_s"] - r["speech_end_s"] for r in heard])
     compute = np.array([r["compute_s"] for r in heard])
     reply = np.array([r["reply_s"] for r in heard])
@@ -125,6 +128,7 @@ def _latency(results: list[dict]) -> dict[str, float | None]:
     return {
         "n": len(heard),
         "never_ended": ran_out / len(heard),
+        "unheard": unheard / len(results),
         "p50_s": float(np.percentile(total, 50)),
         "p95_s": float(np.percentile(total, 95)),
         "endpoint_p50_s": float(np.percentile(endpoint, 50)),
@@ -232,10 +236,14 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
             "From the end of the answer to the reply's first sample: endpoint wait (audio), "
             "decoding after the last block, then the dialog and the reply's audio. 'Not ended': "
             "turns whose endpointer never fired; they count up to the end of the recorded turn "
-            "(2 s after the answer), where a live microphone would wait up to max_utterance_s.",
+            "(2 s after the answer), where a live microphone would wait up to max_utterance_s. "
+            "'Heard nothing': of all turns, those the recognizer returned nothing for (each onset "
+            "taken for noise and listened past) until the recording ran out; they are not in the "
+            "latency figures, and a live microphone would wait for no_speech_timeout_s.",
             "",
-            "| system | p50 | p95 | endpoint p50 | decode p50 | reply p50 | not ended | peak RSS |",
-            "|---|---|---|---|---|---|---|---|",
+            "| system | p50 | p95 | endpoint p50 | decode p50 | reply p50 | not ended "
+            "| heard nothing | peak RSS |",
+            "|---|---|---|---|---|---|---|---|---|",
         ]
         for run in runs:
             lat = run["latency"]
@@ -245,7 +253,7 @@ def markdown(meta: dict[str, Any], summary: dict[str, Any]) -> str:
                 f"| {run['system']} | {1000 * lat['p50_s']:.0f} ms | {1000 * lat['p95_s']:.0f} ms "
                 f"| {1000 * lat['endpoint_p50_s']:.0f} ms | {1000 * lat['compute_p50_s']:.0f} ms "
                 f"| {1000 * lat['reply_p50_s']:.0f} ms | {100 * lat['never_ended']:.0f}% "
-                f"| {run['peak_rss_mb']:.0f} MB |"
+                f"| {100 * lat.get('unheard', 0.0):.0f}% | {run['peak_rss_mb']:.0f} MB |"
             )
         lines += _latency_table(runs)
         lines += _cost_table(runs)

@@ -90,6 +90,17 @@ def test_a_sign_heard_for_another_question_is_a_wrong_meaning() -> None:
     assert meaning_right("weakness", "no", {}) is None
 
 
+def test_turns_heard_as_nothing_are_counted_apart_from_the_latency() -> None:
+    from bench.report import _latency
+
+    heard = {"text": "no", "taken_s": 1.0, "audio_s": 3.0, "speech_end_s": 0.8}
+    heard |= {"compute_s": 0.1, "reply_s": 0.0}
+    nothing = {"text": None, "taken_s": 3.0, "audio_s": 3.0, "speech_end_s": 0.8}
+    latency = _latency([heard, heard, heard, nothing])
+    assert latency["unheard"] == 0.25 and latency["never_ended"] == 0.0
+    assert latency["p95_s"] == pytest.approx(0.3)
+
+
 @pytest.mark.slow
 def test_the_quick_bench_runs_and_writes_its_tables(tmp_path: Path) -> None:
     """A cut-down `python -m bench --quick`: one engine, one condition, one person."""
