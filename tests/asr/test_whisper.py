@@ -139,7 +139,8 @@ def test_whisper_listens_when_pocketsphinx_hears_no_words(
         return stream(utterance("i don't know", NO_WORDS_VOICE, rate_wpm, lead_s=0.5))
 
     plain = make_recognizer(RecognitionSettings(engine="pocketsphinx", denoise="webrtc"), "en")
-    assert plain.transcribe(answer(), grammar) is None  # the case itself: no words at all
+    heard = plain.transcribe(answer(), grammar)  # the case itself: no words at all
+    assert heard is not None and heard.text == "" and not heard.in_grammar  # not understood
     doubtful = make_recognizer(RecognitionSettings(engine="whisper", denoise="webrtc"), "en")
     for recognizer in (doubtful, always):
         transcript = recognizer.transcribe(answer(), grammar, awaiting)  # type: ignore[attr-defined]

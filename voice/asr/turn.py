@@ -5,7 +5,9 @@ The audio arrives in microphone blocks; the loop cuts it into the VAD's 30 ms fr
 each frame with the turn's noise suppressor (voice/denoise.py), and hands both versions to the
 endpointer (voice/asr/endpoint.py) and to the engine. After a pause worth checking it asks the
 engine what it heard so far; the words decide how long a pause ends the turn. A turn whose
-onset was noise (the engine heard no words in it) listens on from scratch.
+onset was noise (the engine heard no words in a short sound: a cough, a knock) listens on from
+scratch; speech as long as an answer that no engine could make words of is an answer not
+understood (the dialog asks again at once, instead of after no_speech_timeout_s of waiting).
 """
 
 from __future__ import annotations
@@ -29,6 +31,11 @@ _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
 RECHECK_S = 0.45  # while the answer seems to go on, look at its words this often
+# Voiced this long, a turn with no words in it was speech nobody could make out, not a noise:
+# on the bench every such turn was the answer (0.4-1.6 s voiced, babble and white noise at
+# 10 dB), listened past until the recording ran out; a noise onset voiced 0.1 s.
+UNCLEAR_SPEECH_S = 0.5
+UNCLEAR = Transcript("", 0.0, in_grammar=False)  # speech that fit nothing
 SETTLE_AFTER_S = 1.5  # but only once the turn is this long: a short pause ends most answers
 
 
@@ -104,10 +111,16 @@ def listen(
         transcript = decoding.finish(listening)
         if transcript is not None or listening.too_long:
             return transcript
+        if listening.voiced_frames * listening.frame_s >= UNCLEAR_SPEECH_S:
+            _LOGGER.debug("speech with no words made out: an answer not understood")
+            return UNCLEAR
         _LOGGER.debug("no words in what set off the onset: listening on")
         listening.restart()
         decoding = start()
         settling = ((), 0.0)
     if not listening.started:
         return None
-    return decoding.finish(listening)
+    transcript = decoding.finish(listening)
+    if transcript is None and listening.voiced_frames * listening.frame_s >= UNCLEAR_SPEECH_S:
+        return UNCLEAR
+    return transcript
