@@ -5,23 +5,27 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
+NO_SLOTS: Mapping[str, Any] = MappingProxyType({})
+
 # --- the word graph ------------------------------------------------------------------------
+# Tens of thousands of nodes (English: 25k Words, 13k Seq): slots=True keeps each one small.
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Words:
     words: tuple[str, ...]
-    slots: Mapping[str, Any] = field(default_factory=dict)  # filled when matched (glued parts)
+    slots: Mapping[str, Any] = field(default_factory=lambda: NO_SLOTS)  # glued parts: filled
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Seq:
     items: list[Node]
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Alt:
     items: list[Node]
     optional: bool = False
@@ -29,20 +33,20 @@ class Alt:
     other: list[Node] = field(default_factory=list)  # items that may start with any word
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Rule:
     name: str
     body: Node | None = None
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Slot:
     name: str
     values: Node | None  # a list's values, each a Value; None for a wildcard
     numbers: Mapping[tuple[str, ...], float] = field(default_factory=dict)  # a range's words
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class Value:
     body: Node
     value: Any
