@@ -31,12 +31,12 @@ _LOGGER = logging.getLogger(__name__)
 
 RATE_HZ = 16_000
 RECHECK_S = 0.45  # while the answer seems to go on, look at its words this often
+SETTLE_AFTER_S = 1.5  # but only once the turn is this long: a short pause ends most answers
 # Voiced this long, a turn with no words in it was speech nobody could make out, not a noise:
 # on the bench every such turn was the answer (0.4-1.6 s voiced, babble and white noise at
 # 10 dB), listened past until the recording ran out; a noise onset voiced 0.1 s.
 UNCLEAR_SPEECH_S = 0.5
 UNCLEAR = Transcript("", 0.0, in_grammar=False)  # speech that fit nothing
-SETTLE_AFTER_S = 1.5  # but only once the turn is this long: a short pause ends most answers
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def listen(
         transcript = decoding.finish(listening)
         if transcript is not None or listening.too_long:
             return transcript
-        if listening.voiced_frames * listening.frame_s >= UNCLEAR_SPEECH_S:
+        if _answer_long(listening):
             _LOGGER.debug("speech with no words made out: an answer not understood")
             return UNCLEAR
         _LOGGER.debug("no words in what set off the onset: listening on")
@@ -121,6 +121,9 @@ def listen(
     if not listening.started:
         return None
     transcript = decoding.finish(listening)
-    if transcript is None and listening.voiced_frames * listening.frame_s >= UNCLEAR_SPEECH_S:
-        return UNCLEAR
-    return transcript
+    return UNCLEAR if transcript is None and _answer_long(listening) else transcript
+
+
+def _answer_long(listening: Listening) -> bool:
+    """Whether the turn held as much speech as an answer (not a cough or a knock)."""
+    return listening.voiced_frames * listening.frame_s >= UNCLEAR_SPEECH_S
