@@ -10,7 +10,9 @@ import pytest
 
 from tests.speech import RATE_HZ, stream, utterance
 from voice.asr import RecognitionSettings, Transcript
+from voice.asr.endpoint import Listening
 from voice.asr.engines import make_recognizer, whisper_installed
+from voice.asr.vad import Vad
 from voice.audio import AudioChunk
 from voice.content import load_dialog
 from voice.dialog.conversation import answer_meaning
@@ -120,6 +122,43 @@ def test_doubtful_mode_asks_whisper_only_when_pocketsphinx_is_unsure(grammars: G
         hear(recognizer, utterance(text, lead_s=0.5), grammars.get(Awaiting("weakness")))
     use = recognizer.use  # type: ignore[attr-defined]
     assert use.turns == 3 and use.asked <= use.turns
+
+
+def listened(audio: AudioChunk) -> Listening:
+    """The turn as the endpointer kept it, frame by frame through the real VAD."""
+    vad = Vad.create()
+    listening = Listening(vad.frame_s, RecognitionSettings())
+    raw = audio.samples.astype("<i2").tobytes()
+    for start in range(0, len(raw) - vad.frame_bytes + 1, vad.frame_bytes):
+        frame = raw[start : start + vad.frame_bytes]
+        listening.push(frame, vad.is_speech(frame), frame)
+    return listening
+
+
+def test_whisper_overturns_a_confident_reassuring_answer_it_hears_otherwise(
+    grammars: Grammars,
+) -> None:
+    """The confident mishearings on the bench were reassuring ("could be" heard "not
+    really" at 0.84): Whisper checks those, and only those, even when pocketsphinx is sure."""
+    recognizer = make_recognizer(RecognitionSettings(engine="whisper", denoise="webrtc"), "en")
+    dialog = load_dialog("en")
+    awaiting = Awaiting("skin_changes", question_kind=KINDS["skin_changes"])
+    grammar = grammar_of(grammars, "skin_changes")
+
+    def meaning(text: str) -> object:
+        return answer_meaning(dialog, text, awaiting)
+
+    swollen = listened(utterance("yes it is swollen and red", lead_s=0.5))
+    misheard = Transcript("no it looks normal", 0.9)
+    verdict = recognizer.overturns(swollen, grammar, misheard, meaning)  # type: ignore[attr-defined]
+    assert verdict is not None and meaning(verdict.text) != meaning(misheard.text), verdict
+    use = recognizer.use  # type: ignore[attr-defined]
+    asked = use.asked
+    worrying = Transcript("yes", 0.9)  # a worrying answer is not checked: it errs safe
+    assert recognizer.overturns(swollen, grammar, worrying, meaning) is None  # type: ignore[attr-defined]
+    assert use.asked == asked
+    fine = listened(utterance("no it looks normal", lead_s=0.5))
+    assert recognizer.overturns(fine, grammar, misheard, meaning) is None  # type: ignore[attr-defined]
 
 
 # A voice pocketsphinx's grammar search finds no words in (espeak-ng's Gene variant saying

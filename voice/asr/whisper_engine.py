@@ -149,6 +149,22 @@ class WhisperRecognizer:
             return True
         return not heard.in_grammar or heard.confidence < CONFIRM_BELOW
 
+    def overturns(
+        self, listening: Listening, grammar: Grammar, heard: Transcript, meaning: Meaning
+    ) -> Transcript | None:
+        """Whisper's verdict when it hears otherwise than pocketsphinx's confident reassuring
+        answer ("could be" heard "not really" at 0.84, "about ten days" as "about two days" at
+        0.83: on the bench the confident mishearings were all of this kind); None when it
+        agrees, or hears nobody speak (under babble it says so of real answers)."""
+        said = meaning(heard.text)
+        if not getattr(said, "reassuring", False):
+            return None
+        verdict = self.weigh(listening, grammar, heard, meaning)
+        if verdict is None or (verdict.in_grammar and meaning(verdict.text) == said):
+            return None
+        _LOGGER.debug("whisper overturns a confident %r with %r", heard.text, verdict.text)
+        return verdict
+
 
 class _Turn:
     """pocketsphinx's decoding of the turn, then Whisper's verdict where it is wanted."""
@@ -177,8 +193,9 @@ class _Turn:
         listens. Its verdict counts only when its own words say that meaning; otherwise the
         onset was noise and the turn listens on."""
         heard = self._inner.finish(listening)
-        if not self._recognizer.needs_whisper(heard):
-            return heard
+        if not self._recognizer.needs_whisper(heard) and heard is not None:
+            overturned = self._recognizer.overturns(listening, self._grammar, heard, self._meaning)
+            return heard if overturned is None else overturned
         verdict = self._recognizer.weigh(listening, self._grammar, heard or NOTHING, self._meaning)
         if heard is None and not (verdict is not None and verdict.evidence.get("free_agrees")):
             return None  # neither heard an answer: the onset was noise, listen on
