@@ -186,7 +186,8 @@ class _Turn:
         return self._inner.heard(listening)
 
     def finish(self, listening: Listening) -> Transcript | None:
-        """pocketsphinx's transcript, or Whisper's verdict on the turn.
+        """pocketsphinx's transcript, or Whisper's verdict on the turn (also when Whisper
+        hears otherwise than a confident reassuring answer).
 
         When pocketsphinx found no words at all (noise, or a voice it cannot follow: in the
         quiet room some test voices' "I don't know" came out as nothing), Whisper still

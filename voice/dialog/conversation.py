@@ -137,10 +137,7 @@ class Conversation:
     def _confirm_below(self, said: Said) -> float:
         """The confidence under which this answer is confirmed before it counts."""
         settings = self.consultation.settings
-        facts = said.facts.items()
-        if settings.confirm_reassuring_below is not None and any(
-            not worrying(self.consultation, q, v) for q, v in facts
-        ):
+        if settings.confirm_reassuring_below is not None and reassuring(self.consultation, said):
             return max(settings.confirm_below, settings.confirm_reassuring_below)
         return settings.confirm_below
 
@@ -209,8 +206,13 @@ def answer_meaning(dialog: Dialog, text: str, awaiting: Awaiting | None) -> Answ
         said.bound_reply,
         said.question,
         tuple(sorted(said.triggers)),
-        any(not worrying(consultation, q, v) for q, v in said.facts.items()),
+        reassuring(consultation, said),
     )
+
+
+def reassuring(consultation: Consultation, said: Said) -> bool:
+    """Whether an answer in ``said`` would make the advice less urgent ("no" to a sign)."""
+    return any(not worrying(consultation, q, v) for q, v in said.facts.items())
 
 
 def _heard(question: str, text: str, reading: Reading, said: Said, confidence: float) -> Heard:
