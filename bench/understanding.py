@@ -65,7 +65,40 @@ class Reader:
         self.whole = whole  # hassil on the whole answer, no clause reading
 
     def __call__(self, entry: Entry) -> Meant:
-        from voice.dialog.said import PREFER, interpret, settled
+        return self.meant(entry, self.said(entry))
+
+    def meant(self, entry: Entry, said: Any) -> Meant:
+        """What the dialog takes from what the entry says ({}: it asks again)."""
+        from voice.dialog.said import settled
+
+        if not settled(said, self.dialog.consultation, causes_asked=entry["asked"] == "triggers"):
+            return {}
+        return from_said(said, entry, self.dialog.consultation)
+
+    def guessed(self, entry: Entry, said: Any, left_out: bool) -> Meant | None:
+        """What the dialog would ask about ("I think you mean no. Is that right?") of an
+        answer to a question it could not take (None: it asks the question again)."""
+        from voice.dialog.answers import worth_asking
+        from voice.dialog.said import settled
+
+        consultation = self.dialog.consultation
+        if entry["asked"] not in consultation.questions or settled(said, consultation):
+            return None
+        guesser = self.guesser()
+        guess = guesser.guess(entry["asked"], entry["text"], left_out) if guesser else None
+        if guess is None or not worth_asking(consultation, guess):
+            return None
+        return {guess.question: guess.answer}
+
+    def guesser(self) -> Any:
+        """The dialog's guesser (None: it guesses nothing)."""
+        from voice.understand.similar import guesser_at
+
+        return guesser_at(self.dialog.folder, tuple(self.dialog.consultation.questions))
+
+    def said(self, entry: Entry) -> Any:
+        """Everything the entry says, as the dialog reads it at its turn."""
+        from voice.dialog.said import PREFER, interpret
         from voice.targets import last_yes_no
         from voice.understand import Part, Reading
 
@@ -94,10 +127,7 @@ class Reader:
                 context["question"] = answering or entry["question"]
             reading = self.understanding.read(entry["text"], prefer, context)
         confirming = entry["question"] if asked == "confirm" else None
-        said = interpret(reading, consultation, answering, corrects, confirming)
-        if not settled(said, consultation, causes_asked=asked == "triggers"):
-            return {}
-        return from_said(said, entry, consultation)
+        return interpret(reading, consultation, answering, corrects, confirming)
 
 
 @functools.cache
@@ -239,23 +269,30 @@ def evaluate(locale: str, half: str, method: str) -> dict[str, Any]:
     def worry(key: str, value: Any) -> bool:
         return key in consultation.questions and worrying(consultation, key, value)
 
+    guesses: list[Meant | None] = [None] * len(entries)  # (each left out of its own guess)
     if method == "before":
         preds, times = _before(locale, entries)
     else:
         reader = Reader(locale, whole=method == "hassil")
         reader.understanding.forget_clauses()  # each set is timed from cold
+        reader.guesser()  # built once, as the templates are compiled once
         preds, times = [], []
         for entry in entries:
             start = time.perf_counter()
-            preds.append(reader(entry))
+            said = reader.said(entry)
+            preds.append(reader.meant(entry, said))
+            if not preds[-1] and method == "toe":  # the examples are tune and dev answers:
+                guesses[len(preds) - 1] = reader.guessed(entry, said, left_out=half != "test")
             times.append(time.perf_counter() - start)
     rows = []
-    for entry, pred, took in zip(entries, preds, times, strict=True):
+    for entry, pred, guess, took in zip(entries, preds, guesses, times, strict=True):
         label = entry["means"]
         rows.append({
             "asked": entry["asked"], "kind": entry.get("kind", ""), "text": entry["text"],
             "means": label, "read": pred, "right": right(pred, label, entry),
-            "unsafe": unsafe(pred, label, entry, worry), "ms": took * 1000,
+            "unsafe": unsafe(pred, label, entry, worry), "ms": took * 1000, "guess": guess,
+            "guess_right": guess is not None and right(guess, label, entry),
+            "guess_reassuring": guess is not None and unsafe(guess, label, entry, worry),
         })  # fmt: skip
     return {"locale": locale, "set": half, "method": method, "rows": rows}
 
@@ -267,6 +304,9 @@ def summary(result: dict[str, Any]) -> dict[str, Any]:
         "answers": len(rows),
         "right": sum(r["right"] for r in rows),
         "unsafe": sum(r["unsafe"] for r in rows),
+        "guessed": sum(r.get("guess") is not None for r in rows),
+        "guessed_right": sum(r.get("guess_right", False) for r in rows),
+        "guessed_reassuring": sum(r.get("guess_reassuring", False) for r in rows),
         "median_ms": statistics.median(times),
         "p95_ms": times[int(0.95 * (len(times) - 1))],
         "max_ms": times[-1],
@@ -349,17 +389,25 @@ def report(results: list[dict[str, Any]], errors: set[str]) -> str:
         "`python -m bench.understanding` (corpus: bench/data/understanding/; tune and dev used",
         "to write the intents, test held out). Right: everything the answer said understood.",
         "Unsafe: read as more reassuring than said, or a worrying part dropped. Times per answer",
-        "on this machine, reading and interpreting (not the first answer's warm-up).",
+        "on this machine, reading and interpreting (not the first answer's warm-up). Guessed:",
+        "answers to a question nothing understood, guessed from the labelled tune and dev",
+        "answers most like them (each left out of its own guess) and asked about first ('I",
+        "think you mean no. Is that right?'); right: the guess was what the person meant;",
+        "too reassuring: the guess would have been unsafe had it been taken without asking.",
         "",
-        "| locale | set | method | answers | right | unsafe | median ms | p95 ms | max ms |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| locale | set | method | answers | right | unsafe | guessed | guessed right "
+        "| guessed too reassuring | right or guessed right | median ms | p95 ms | max ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for result in results:
         s = summary(result)
         share = 100 * s["right"] / s["answers"]
+        either = 100 * (s["right"] + s["guessed_right"]) / s["answers"]
         lines.append(
             f"| {result['locale']} | {result['set']} | {result['method']} | {s['answers']} "
-            f"| {s['right']} ({share:.1f}%) | {s['unsafe']} | {s['median_ms']:.2f} "
+            f"| {s['right']} ({share:.1f}%) | {s['unsafe']} | {s['guessed']} "
+            f"| {s['guessed_right']} | {s['guessed_reassuring']} | {either:.1f}% "
+            f"| {s['median_ms']:.2f} "
             f"| {s['p95_ms']:.2f} | {s['max_ms']:.2f} |"
         )
     for result in results:

@@ -56,6 +56,7 @@ _SAY_FIELDS = {
     "noted_not": {"label"},
     "noted_answer": {"answer"},
     "confirm": {"answer"},
+    "guess": {"answer"},
     "readback": {"answers"},
 }
 _DURATION_FIELDS = {"weeks": {"weeks"}, "months": {"months"}}

@@ -61,13 +61,20 @@ class EventPrinter:
 
 def _heard_line(heard: Heard) -> str:
     """What was heard, how each clause was read, and what the dialog took from it."""
-    named = ("aside" if part.get("aside") else str(part["intent"]) for part in heard.parts)
+    named = (_part_name(part) for part in heard.parts)
     intents = " + ".join(dict.fromkeys(named))
     line = (
         f"  (heard {heard.text!r} as {intents or heard.intent}, confidence {heard.confidence:.2f}"
     )
     taken = ", ".join(f"{key}={value}" for key, value in heard.understood.items())
     return f"{line}; understood {taken})" if taken else f"{line})"
+
+
+def _part_name(part: Any) -> str:
+    """How one clause was read: its intent, an aside, or a guess and the answer most like it."""
+    if "guess" in part:
+        return f"a guess of {part['guess']} (most like {part['like']!r})"
+    return "aside" if part.get("aside") else str(part["intent"])
 
 
 def _result_line(result: Result) -> str:

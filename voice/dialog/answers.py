@@ -14,8 +14,9 @@ from voice.dialog.said import Said, confirms
 from voice.dialog.turn import Pending, Turn
 from voice.events import Event, Say
 from voice.rules import UNSURE, next_question, worrying
-from voice.schema import AnswerValue
+from voice.schema import AnswerValue, Consultation
 from voice.targets import at_threshold
+from voice.understand.similar import MIN_SHARE_REASSURING, Guess
 from voice.wording import answer_words, fill, noted
 
 Reread = Callable[[], Said]  # the answer read again as an answer to the question
@@ -45,6 +46,21 @@ def hear_answer(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Even
         words = answer_words(consultation, value, bound)
         return flow.ask(turn, fill(consultation.say.confirm, answer=words))
     return apply(flow, turn, facts, bounds, said.corrected)
+
+
+def worth_asking(consultation: Consultation, guess: Guess) -> bool:
+    """Is a guess clear enough to ask about? A reassuring one needs most of the vote."""
+    if worrying(consultation, guess.question, guess.answer):
+        return True
+    return guess.share >= MIN_SHARE_REASSURING
+
+
+def hear_guess(flow: Flow, turn: Turn, guess: Guess) -> list[Event]:
+    """An answer nothing understood, guessed from the answers most like it: asked about
+    ("I think you mean no. Is that right?") before it counts, as a faint answer is."""
+    turn.pending = Pending(guess.answer)
+    words = answer_words(flow.consultation, guess.answer, None)
+    return flow.ask(turn, fill(flow.consultation.say.guess, answer=words))
 
 
 def hear_confirmation(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voice.dialog.answers import hear_answer, hear_confirmation
+from voice.dialog.answers import hear_answer, hear_confirmation, hear_guess, worth_asking
 from voice.dialog.ending import hear_more_tips, hear_triggers
 from voice.dialog.flow import Flow
 from voice.dialog.readback import hear_readback, hear_which
@@ -26,6 +26,7 @@ from voice.rules import worrying
 from voice.schema import AnswerValue, Consultation, Dialog
 from voice.targets import follow_up_limit, last_yes_no
 from voice.understand import Reading, Understanding, understanding_for
+from voice.understand.similar import Guess, guesser_at
 
 Handler = Callable[[Flow, Turn, Said, bool], list[Event]]
 HANDLERS: dict[str, Handler] = {
@@ -121,6 +122,10 @@ class Conversation:
         )
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)
+        if answering and turn.kind == "answer" and not settled(said, self.consultation):
+            guess = self._guess(turn, text)  # not understood, or part of it lost
+            if guess is not None:
+                return [_guessed(text, guess, confidence), *hear_guess(flow, turn, guess)]
         if said.empty:
             return flow.not_understood(turn)
         heard = _heard(turn.question, text, reading, said, confidence)
@@ -140,6 +145,12 @@ class Conversation:
         if settings.confirm_reassuring_below is not None and reassuring(self.consultation, said):
             return max(settings.confirm_below, settings.confirm_reassuring_below)
         return settings.confirm_below
+
+    def _guess(self, turn: Turn, text: str) -> Guess | None:
+        """What the answers most like this one said (None: no clear guess, or none to ask)."""
+        guesser = guesser_at(self.dialog.folder, tuple(self.consultation.questions))
+        guess = guesser.guess(turn.question, text) if guesser is not None else None
+        return guess if guess is not None and worth_asking(self.consultation, guess) else None
 
     def _said(self, turn: Turn, reading: Reading, answering: bool) -> Said:
         """What was said; a bare yes or no answers the question when ``answering``."""
@@ -238,3 +249,10 @@ def _heard(question: str, text: str, reading: Reading, said: Said, confidence: f
     if said.triggers:
         understood["triggers"] = sorted(said.triggers)
     return Heard(question, text, said.intents[0], confidence, tuple(parts), understood)
+
+
+def _guessed(text: str, guess: Guess, confidence: float) -> Heard:
+    """The heard event of a guess: what it probably meant, and the answer most like it."""
+    part = {"text": text, "intent": None, "guess": guess.answer, "like": guess.like}
+    part["share"] = round(guess.share, 2)
+    return Heard(guess.question, text, "guess", confidence, (part,), {})
