@@ -11,13 +11,15 @@ never guessed: "since the Thursday before last" is not the length its neighbours
 Similarity is the cosine between mean token embeddings from WordLlama, whose package carries
 its table (32,000 tokens by 256, 16 MB) and tokenizer inside the wheel. Its own loader looks
 for the tokenizer on the network, so the two files are read here; the package itself is not
-imported (it would load 30 MB of modules the guess does not use).
+imported (it would load 30 MB of modules the guess does not use), and the table is mapped.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import logging
+import mmap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -25,9 +27,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import yaml
 
 from voice.errors import DialogError
+from voice.files import parse_yaml, read_text, shown
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -52,6 +54,7 @@ MIN_SHARE_REASSURING = 0.8
 EMBEDDINGS = "wordllama"  # the package that carries the table
 TABLE_FILE = Path("weights", "l2_supercat_256.safetensors")
 TOKENIZER_FILE = Path("tokenizers", "l2_supercat_tokenizer_config.json")
+DTYPES = {"F16": np.float16, "F32": np.float32}
 
 Example = tuple[str, Mapping[str, Any]]  # an answer, and everything it means
 
@@ -77,21 +80,41 @@ class TokenMeans:
         if spec is None or not spec.submodule_search_locations:
             return None
         root = Path(next(iter(spec.submodule_search_locations)))
-        from safetensors.numpy import load_file
         from tokenizers import Tokenizer
 
-        tables = load_file(str(root / TABLE_FILE))
-        return cls(Tokenizer.from_file(str(root / TOKENIZER_FILE)), next(iter(tables.values())))
+        return cls(Tokenizer.from_file(str(root / TOKENIZER_FILE)), mapped(root / TABLE_FILE))
 
     def __call__(self, texts: Sequence[str]) -> np.ndarray:
         vectors = np.zeros((len(texts), self.table.shape[1]), dtype=np.float32)
-        encoded = self.tokenizer.encode_batch(list(texts), add_special_tokens=False)
-        for row, encoding in enumerate(encoded):
+        for row, text in enumerate(texts):  # one by one: a batch costs 10 MB of threads' memory
+            encoding = self.tokenizer.encode(text, add_special_tokens=False)
             ids = [i for i in encoding.ids if i < len(self.table)]
             if ids:
                 mean = self.table[ids].astype(np.float32).mean(axis=0)
                 vectors[row] = mean / max(float(np.linalg.norm(mean)), 1e-9)
         return vectors
+
+
+def mapped(path: Path) -> np.ndarray:
+    """The one tensor of a safetensors file, mapped rather than read: the pages of the tokens
+    in use are the file's own, which the kernel can drop again (reading it all costs 27 MB of
+    the process's own memory at its peak, of a Pi Zero 2 W's 512). The format is 8 bytes of
+    header length, a JSON header, then the data."""
+    with open(path, "rb") as handle:
+        size = int.from_bytes(handle.read(8), "little")
+        header = json.loads(handle.read(size))
+    tensors = [info for name, info in header.items() if name != "__metadata__"]
+    if len(tensors) != 1 or tensors[0].get("dtype") not in DTYPES:
+        raise DialogError(f"{shown(path)}: expected one float tensor; reinstall {EMBEDDINGS}")
+    info = tensors[0]
+    with open(path, "rb") as handle:
+        memory = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    if hasattr(mmap, "MADV_RANDOM"):
+        memory.madvise(mmap.MADV_RANDOM)  # rows are read one by one: no read-ahead
+    shape = tuple(info["shape"])
+    offset = 8 + size + info["data_offsets"][0]
+    table = np.frombuffer(memory, DTYPES[info["dtype"]], int(np.prod(shape)), offset)
+    return table.reshape(shape)
 
 
 @dataclass(frozen=True)
@@ -146,20 +169,16 @@ class Guesser:
 
 def parse_examples(path: Path, questions: Sequence[str]) -> dict[str, list[Example]]:
     """A dialog's labelled answers, by question, checked against its questions."""
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = yaml.safe_load(handle)
-    except (OSError, yaml.YAMLError) as err:
-        raise DialogError(f"{path}: cannot read the labelled answers ({err})") from err
+    data = parse_yaml(read_text(path, DialogError), shown(path), DialogError)
     if not isinstance(data, dict):
-        raise DialogError(f"{path}: expected labelled answers by question id")
+        raise DialogError(f"{shown(path)}: expected labelled answers by question id")
     examples: dict[str, list[Example]] = {}
     for question, items in data.items():
         if question not in questions or not isinstance(items, list):
-            raise DialogError(f"{path}: {question!r} is not a question of this dialog")
+            raise DialogError(f"{shown(path)}: {question!r} is not a question of this dialog")
         for item in items:
             if not (isinstance(item, list) and len(item) == 2 and isinstance(item[1], dict)):
-                raise DialogError(f"{path}: {question}: each answer is [text, {{meaning}}]")
+                raise DialogError(f"{shown(path)}: {question}: each answer is [text, {{meaning}}]")
         examples[question] = [(str(text), dict(meaning)) for text, meaning in items]
     return examples
 
