@@ -95,6 +95,7 @@ class HeardIn:
 def consult(system: Any, person: Person, condition: Condition, renderer: Renderer) -> dict:
     """One consultation of ``person`` with ``system`` (bench.runner.System) in ``condition``."""
     from voice.audio import AudioChunk
+    from voice.events import Heard
     from voice.listeners import SimulatedPerson
     from voice.rules import decide
     from voice.session import SpokenConsultation
@@ -136,6 +137,8 @@ def consult(system: Any, person: Person, condition: Condition, renderer: Rendere
         "right": result.outcome == expected,
         "unsafe": unsafe,
         "turns": listener.turns,
+        # answers nothing understood, guessed and asked about ("I think you mean no. ...")
+        "guesses": sum(isinstance(e, Heard) and e.intent == "guess" for e in events),
         "wall_s": time.perf_counter() - started,
     }
 

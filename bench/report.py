@@ -68,9 +68,11 @@ def _consultations(results: list[dict]) -> dict[str, dict[str, Any]]:
     rows: dict[str, dict[str, Any]] = {}
     for result in results:
         row = rows.setdefault(
-            result["condition"], {"n": 0, "right": 0, "unsafe": 0, "ended": Counter(), "turns": []}
+            result["condition"],
+            {"n": 0, "right": 0, "unsafe": 0, "ended": Counter(), "turns": [], "guesses": 0},
         )
         row["n"] += 1
+        row["guesses"] += result.get("guesses", 0)
         row["right"] += bool(result.get("right"))
         row["unsafe"] += bool(result.get("unsafe"))
         row["ended"][result["ended"]] += 1
@@ -373,14 +375,15 @@ def _consultation_table(runs: list[dict]) -> list[str]:
             f"Whole consultations ({run['system']}, simulated test-set people answering "
             "confirmations and the readback truthfully):",
             "",
-            "| condition | people | right outcome | unsafe outcome | ended | median turns |",
-            "|---|---|---|---|---|---|",
+            "| condition | people | right outcome | unsafe outcome | ended | median turns "
+            "| guesses asked |",
+            "|---|---|---|---|---|---|---|",
         ]
         for condition, row in rows.items():
             ended = ", ".join(f"{k} {v}" for k, v in sorted(row["ended"].items()))
             lines.append(
                 f"| {condition} | {row['n']} | {row['right']} | {row['unsafe']} | {ended} "
-                f"| {row['turns_median']} |"
+                f"| {row['turns_median']} | {row.get('guesses', 0)} |"
             )
     return lines
 

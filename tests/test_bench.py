@@ -101,6 +101,14 @@ def test_turns_heard_as_nothing_are_counted_apart_from_the_latency() -> None:
     assert latency["p95_s"] == pytest.approx(0.3)
 
 
+def test_whole_consultations_count_the_guesses_asked() -> None:
+    from bench.report import _consultations
+
+    one = {"condition": "quiet", "right": True, "unsafe": False, "ended": "finished", "turns": 8}
+    rows = _consultations([one | {"guesses": 1}, one | {"guesses": 2}, one])  # one from before
+    assert rows["quiet"]["guesses"] == 3 and rows["quiet"]["n"] == 3
+
+
 @pytest.mark.slow
 def test_the_quick_bench_runs_and_writes_its_tables(tmp_path: Path) -> None:
     """A cut-down `python -m bench --quick`: one engine, one condition, one person."""
@@ -116,3 +124,4 @@ def test_the_quick_bench_runs_and_writes_its_tables(tmp_path: Path) -> None:
     assert toe["rows"]["test|quiet"]["n"] > 40
     assert toe["latency"]["p50_s"] is not None and toe["peak_rss_mb"] > 0
     assert toe["consultations"]["quiet"]["n"] == 1
+    assert toe["consultations"]["quiet"]["guesses"] >= 0 and "guesses asked" in table
