@@ -132,6 +132,17 @@ def test_missing_required_intent_is_rejected(run_check: Callable[..., Done], cop
     assert done.returncode == 2 and "'repeat' is missing" in done.stderr
 
 
+def test_labelled_answers_for_an_unknown_question_are_rejected(
+    run_check: Callable[..., Done], copy: Path
+) -> None:
+    examples = copy.parent / "examples.yaml"
+    assert examples.exists(), "the copy should hold the shipped labelled answers"
+    examples.write_text(examples.read_text(encoding="utf-8") + "ankle: [[no, {}]]\n", "utf-8")
+    done = run_check(copy)
+    assert done.returncode == 2
+    assert "examples.yaml" in done.stderr and "'ankle' is not a question" in done.stderr
+
+
 def test_yaml_syntax_error_names_file_and_line(run_check: Callable[..., Done], copy: Path) -> None:
     lines = copy.read_text(encoding="utf-8").splitlines()
     lines[20] = "  broken: [unclosed"

@@ -176,3 +176,12 @@ def test_examples_for_an_unknown_question_are_one_clear_error(tmp_path: Path) ->
     path.write_text('weakness:\n  - "no"\n', encoding="utf-8")
     with pytest.raises(DialogError, match=r"\[text, \{meaning\}\]"):
         parse_examples(path, ["weakness"])
+
+
+def test_a_korean_guess_is_asked_in_korean() -> None:
+    korean = load_dialog("ko")
+    said = "발가락을 위로 들어 올리기가 좀 힘들어요"  # a labelled answer no template reads
+    conversation, events = talk(korean, said)
+    assert said_texts(events)[-1] == "'네'라는 뜻으로 이해했어요. 맞나요?"
+    conversation, _ = talk(korean, said, "네")
+    assert conversation.answers["weakness"] == "yes"

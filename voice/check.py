@@ -17,6 +17,7 @@ from voice.errors import DialogError
 from voice.files import shown
 from voice.rules import PathLimit, walk
 from voice.schema import Dialog
+from voice.understand.similar import EXAMPLES_FILE, parse_examples
 
 PATHS_COUNTED = 10_000  # the summary counts the ways through up to this many
 
@@ -31,11 +32,14 @@ def check_dialog(path: Path, models_dir: Path | None = None) -> str:
     """Check one consultation file and its intents; raise DialogError on the first problem.
 
     Loading checks the structure, the sources and the placeholders (voice/validate.py); this
-    adds that every grammar word is in each installed speech model of the locale.
+    adds that every grammar word is in each installed speech model of the locale, and that the
+    labelled answers guesses are made from name the dialog's questions.
     """
     dialog = load_dialog(path=path)
     if (dialog.folder / SUMMARY_FILE).exists():
         load_summary_wording(dialog)  # the wording of `summaries`, checked as it is loaded
+    if (dialog.folder / EXAMPLES_FILE).exists():  # read only at the first guess, so checked here
+        parse_examples(dialog.folder / EXAMPLES_FILE, list(dialog.consultation.questions))
     problems: list[str] = []
     checked: list[str] = []
     for engine, missing in _vocabulary(dialog, models_dir):
