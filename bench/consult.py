@@ -137,7 +137,7 @@ def consult(system: Any, person: Person, condition: Condition, renderer: Rendere
         "right": result.outcome == expected,
         "unsafe": unsafe,
         "turns": listener.turns,
-        # answers nothing understood, guessed and asked about ("I think you mean no. ...")
+        # answers nothing understood, guessed and asked about ("I think you mean: no weakness. ...")
         "guesses": sum(isinstance(e, Heard) and e.intent == "guess" for e in events),
         "wall_s": time.perf_counter() - started,
     }

@@ -76,7 +76,7 @@ class Reader:
         return from_said(said, entry, self.dialog.consultation)
 
     def guessed(self, entry: Entry, said: Any, left_out: bool) -> Meant | None:
-        """What the dialog would ask about ("I think you mean no. Is that right?") of an
+        """What the dialog would ask about ("I think you mean: no weakness. Is that right?") of an
         answer to a question it could not take (None: it asks the question again)."""
         from voice.dialog.answers import worth_asking
         from voice.dialog.said import settled

@@ -22,7 +22,7 @@ from voice.understand.similar import (
     parse_examples,
 )
 
-GUESS_EN = "I think you mean {answer}. Is that right?"
+GUESS_EN = "I think you mean: {answer}. Is that right?"
 
 
 @pytest.fixture(scope="module")
@@ -124,6 +124,7 @@ def said_texts(events: list) -> list[str]:
     return [e.text for e in events if isinstance(e, (Say, Prompt))]
 
 
+SKIN_YES = GUESS_EN.format(answer="swelling, discoloration or severe pain")  # as read back
 SKIN = ("no", "no", "no")  # weakness, numbness, spreading: then the skin question
 DUSKY = "the toe has a funny dusky colour"  # no template reads it
 
@@ -132,7 +133,9 @@ def test_a_guess_is_asked_about_and_counts_after_a_yes(dialog: Dialog) -> None:
     conversation, events = talk(dialog, *SKIN, DUSKY)
     assert conversation.expecting == "skin_changes"
     assert "skin_changes" not in conversation.answers  # not taken before the yes
-    assert said_texts(events)[-1] == GUESS_EN.format(answer="yes")
+    assert said_texts(events)[-1] == GUESS_EN.format(
+        answer="swelling, discoloration or severe pain"
+    )
     heard = [e for e in events if isinstance(e, Heard)][-1]
     part = event_json(heard)["parts"][0]
     assert heard.intent == "guess" and part["guess"] == "yes" and part["like"]
@@ -145,7 +148,9 @@ def test_a_guess_denied_asks_the_question_again(dialog: Dialog) -> None:
     conversation, events = talk(dialog, *SKIN, DUSKY, "no")
     assert "skin_changes" not in conversation.answers
     assert conversation.expecting == "skin_changes"
-    assert said_texts(events)[-1] != GUESS_EN.format(answer="yes")
+    assert said_texts(events)[-1] != GUESS_EN.format(
+        answer="swelling, discoloration or severe pain"
+    )
 
 
 def test_a_guess_answered_with_an_answer_takes_that_answer(dialog: Dialog) -> None:
@@ -153,7 +158,7 @@ def test_a_guess_answered_with_an_answer_takes_that_answer(dialog: Dialog) -> No
     assert conversation.answers["skin_changes"] == "unsure"
     strong = "my legs work as well as they ever did"  # no template reads it
     conversation, events = talk(dialog, strong)
-    assert said_texts(events)[-1] == GUESS_EN.format(answer="no")
+    assert said_texts(events)[-1] == GUESS_EN.format(answer="no weakness")
     conversation, _ = talk(dialog, strong, "no, my leg is weak")
     assert conversation.answers["weakness"] == "yes"
 
@@ -182,6 +187,6 @@ def test_a_korean_guess_is_asked_in_korean() -> None:
     korean = load_dialog("ko")
     said = "발가락을 위로 들어 올리기가 좀 힘들어요"  # a labelled answer no template reads
     conversation, events = talk(korean, said)
-    assert said_texts(events)[-1] == "'네'라는 뜻으로 이해했어요. 맞나요?"
+    assert said_texts(events)[-1] == "발이나 다리에 힘 빠짐 있음, 이런 뜻으로 이해했는데 맞나요?"
     conversation, _ = talk(korean, said, "네")
     assert conversation.answers["weakness"] == "yes"

@@ -156,7 +156,7 @@ class Phrases(_Strict):
     noted_answer: str  # {answer}: a length or a "not sure" said in passing, as read back
     corrected: str  # {answer}: what the answer is now, as read back
     confirm: str
-    guess: str  # {answer}: what an answer nothing understood probably meant, asked first
+    guess: str  # {answer}: what an answer nothing understood probably meant, as read back
     answer_words: dict[str, str]
     durations: DurationWords
     readback: str  # "So: {answers}. Is that right?"

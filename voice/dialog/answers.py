@@ -17,7 +17,7 @@ from voice.rules import UNSURE, next_question, worrying
 from voice.schema import AnswerValue, Consultation
 from voice.targets import at_threshold
 from voice.understand.similar import MIN_SHARE_REASSURING, Guess
-from voice.wording import answer_words, fill, noted
+from voice.wording import answer_phrase, answer_words, fill, noted
 
 Reread = Callable[[], Said]  # the answer read again as an answer to the question
 
@@ -57,9 +57,10 @@ def worth_asking(consultation: Consultation, guess: Guess) -> bool:
 
 def hear_guess(flow: Flow, turn: Turn, guess: Guess) -> list[Event]:
     """An answer nothing understood, guessed from the answers most like it: asked about
-    ("I think you mean no. Is that right?") before it counts, as a faint answer is."""
+    ("I think you mean: no weakness. Is that right?") before it counts, as a faint answer is:
+    the person told a story, so the prompt says what it would record, not a bare yes or no."""
     turn.pending = Pending(guess.answer)
-    words = answer_words(flow.consultation, guess.answer, None)
+    words = answer_phrase(flow.consultation, guess.question, guess.answer)  # "no weakness"
     return flow.ask(turn, fill(flow.consultation.say.guess, answer=words))
 
 

@@ -5,7 +5,7 @@ an ox, I can stand on tiptoe on that foot") is compared with answers people gave
 question (dialogs/<locale>/examples.yaml, labelled by hand). When one of them is close
 enough, the most similar ones vote with their similarity; when most of the vote agrees on one
 plain answer to the question, that is the guess. A guess is never taken as said: the dialog
-asks "I think you mean no. Is that right?" first (voice/dialog/answers.py). A number is
+asks "I think you mean: no weakness. Is that right?" first (voice/dialog/answers.py). A number is
 never guessed: "since the Thursday before last" is not the length its neighbours gave.
 
 Similarity is the cosine between mean token embeddings from WordLlama, whose package carries
