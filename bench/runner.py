@@ -83,7 +83,10 @@ class System:
             self.recognizer: Any = OpenTranscriber(spec["engine"], self.locale)
         else:
             settings = RecognitionSettings(engine=spec["engine"], **spec.get("settings", {}))
-            self.recognizer = make_recognizer(settings, self.locale)
+            shares = "dialog" in inspect.signature(make_recognizer).parameters  # older: no
+            self.recognizer = make_recognizer(
+                settings, self.locale, *([self.dialog] if shares else [])
+            )
         self._transcribe_takes = inspect.signature(self.recognizer.transcribe).parameters
         self.grammars = Grammars(self.dialog)
         self.single = build_grammar(

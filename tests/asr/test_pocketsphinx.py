@@ -11,6 +11,8 @@ from hassil import Intents, recognize
 
 from tests.speech import RATE_HZ, stream, synthesize, utterance
 from voice.asr import RecognitionSettings
+from voice.asr.engines import make_recognizer
+from voice.asr.evidence import Evidence, pocketsphinx_confidence
 from voice.asr.pocketsphinx import PocketsphinxRecognizer
 from voice.audio import AudioChunk, concat, silence
 from voice.confidence import CONFIRM_BELOW
@@ -233,3 +235,36 @@ def test_a_clear_answer_is_more_confident_than_words_outside_the_grammar(
     for text in ("the weather in paris is lovely today", "my cat likes fish"):
         other = recognizer.transcribe(stream(utterance(text)), weakness)
         assert other is None or not other.in_grammar or other.confidence < clear.confidence
+
+
+def test_a_yes_cut_short_counts_when_the_best_whole_phrase_means_yes_too() -> None:
+    """en-029's "yes" at 130 words a minute is decoded "yeah a": its "s" taken for a word that
+    starts a longer phrase. Cut back to "yeah", it was capped as a guess (0.30), so "Did you say
+    no?" could never be confirmed; the N-best's best whole phrase, "yes", means the same."""
+    dialog = load_dialog("en")
+    awaiting = Awaiting("spreading", "confirm", "no", question_kind="yes_no")
+    grammar = Grammars(dialog).get(awaiting)
+    said = utterance("yes", voice="en-029", rate_wpm=130)
+    told = make_recognizer(RecognitionSettings(engine="pocketsphinx"), "en", dialog)
+    heard = told.transcribe(stream(said), grammar, awaiting)
+    alone = PocketsphinxRecognizer().transcribe(stream(said), grammar, awaiting)
+    assert heard is not None and alone is not None
+    assert heard.text == alone.text == "yeah"  # the same hearing, cut back the same way
+    assert alone.confidence == pytest.approx(0.5 * CONFIRM_BELOW)  # a guess, never sure
+    assert heard.confidence >= CONFIRM_BELOW
+
+
+@pytest.mark.parametrize(
+    ("complete", "corroborated", "capped"),
+    [(True, False, False), (False, True, False), (False, False, True)],
+)
+def test_only_an_uncorroborated_hearing_cut_short_is_capped(
+    complete: bool, corroborated: bool, capped: bool
+) -> None:
+    evidence = Evidence(
+        complete=complete, kept_words=1, heard_words=1 if complete else 2, score=-900.0,
+        alternatives=(("yes", -900.0), ("no", -1900.0)), frames=60, phone_agreement=1.0,
+        phone_score=-1000.0, other_agrees=True, corroborated=corroborated,
+    )  # fmt: skip
+    confidence = pocketsphinx_confidence(evidence)
+    assert (confidence <= 0.5 * CONFIRM_BELOW) == capped

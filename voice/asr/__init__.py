@@ -3,7 +3,7 @@ each engine in its own module."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal, Protocol
@@ -62,6 +62,10 @@ class RecognitionSettings:
             raise UsageError(f"whisper_when is one of {', '.join(WHISPER_WHEN)}")
 
 
+# text, what the dialog awaits -> what the text would tell it (None: nothing)
+AnswerMeaning = Callable[[str, Awaiting | None], Hashable | None]
+
+
 class Recognizer(Protocol):
     """Turns one spoken turn into text, constrained to a grammar."""
 
@@ -72,8 +76,8 @@ class Recognizer(Protocol):
     ) -> Transcript | None:
         """Consume audio until the end of one utterance; None when nobody spoke in time.
         ``awaiting`` is what the dialog listens for; an engine that weighs its hypotheses by
-        what they mean (the whisper engine) reads them for it, the others need only the
-        grammar."""
+        what they mean (the whisper engine, and pocketsphinx for a hearing cut short) reads
+        them for it; vosk needs only the grammar."""
         ...
 
     def missing_words(self, grammar: Grammar) -> set[str]:

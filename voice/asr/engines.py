@@ -5,13 +5,25 @@ from __future__ import annotations
 
 import contextlib
 import importlib.util
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from voice.asr import ENGINES, WHISPER_MIN_MEMORY_MB, Engine, RecognitionSettings, Recognizer
+from voice.asr import (
+    ENGINES,
+    WHISPER_MIN_MEMORY_MB,
+    AnswerMeaning,
+    Engine,
+    RecognitionSettings,
+    Recognizer,
+)
 from voice.errors import ModelError, UsageError
 from voice.events import Awaiting
+
+if TYPE_CHECKING:
+    from voice.schema import Dialog
 
 
 @dataclass(frozen=True)
@@ -56,20 +68,28 @@ def installed_engines(locale: str, models_dir: Path | None) -> list[EngineChoice
     return found
 
 
-def make_recognizer(settings: RecognitionSettings, locale: str) -> Recognizer:
-    """The one factory: the resolved engine with its settings."""
-    return build_recognizer(resolve_engine(settings, locale), settings, locale)
+def make_recognizer(
+    settings: RecognitionSettings, locale: str, dialog: Dialog | None = None
+) -> Recognizer:
+    """The one factory: the resolved engine with its settings. ``dialog`` is the one the
+    recognizer will hear answers for (None: the locale's, loaded when first needed); passing
+    it shares its compiled understanding instead of building a second one."""
+    return build_recognizer(resolve_engine(settings, locale), settings, locale, dialog)
 
 
 def build_recognizer(
-    choice: EngineChoice, settings: RecognitionSettings, locale: str = "en"
+    choice: EngineChoice,
+    settings: RecognitionSettings,
+    locale: str = "en",
+    dialog: Dialog | None = None,
 ) -> Recognizer:
     """Load the chosen engine's model (seconds for a large vosk model: do it once)."""
     recognizer: Recognizer
+    meaning = dialog_meaning(locale, dialog)
     if choice.engine == "whisper":
         from voice.asr.whisper_engine import WhisperRecognizer
 
-        recognizer = WhisperRecognizer(settings, dialog_meaning(locale), choice.model_path)
+        recognizer = WhisperRecognizer(settings, meaning, choice.model_path)
     elif choice.engine == "vosk":
         from voice.asr.vosk import VoskRecognizer
 
@@ -79,7 +99,7 @@ def build_recognizer(
     else:
         from voice.asr.pocketsphinx import PocketsphinxRecognizer
 
-        recognizer = PocketsphinxRecognizer(settings, choice.model_path)
+        recognizer = PocketsphinxRecognizer(settings, choice.model_path, meaning)
     return recognizer
 
 
@@ -99,14 +119,18 @@ def whisper_affordable(total_memory_mb: int | None = None) -> bool:
     return memory >= WHISPER_MIN_MEMORY_MB and whisper_installed()
 
 
-def dialog_meaning(locale: str) -> Callable[[str, Awaiting | None], Hashable | None]:
-    """What a text would tell the locale's dialog awaiting an answer, for weighing meanings."""
-    from functools import partial
-
+def dialog_meaning(locale: str, dialog: Dialog | None = None) -> AnswerMeaning:
+    """What a text would tell the dialog awaiting an answer, for weighing meanings: ``dialog``,
+    else the locale's, loaded at the first text (a recognizer that never asks loads nothing)."""
     from voice.content import load_dialog
     from voice.dialog.conversation import answer_meaning
 
-    return partial(answer_meaning, load_dialog(locale))
+    loaded = cache(lambda: dialog or load_dialog(locale))
+
+    def meaning(text: str, awaiting: Awaiting | None) -> Hashable | None:
+        return answer_meaning(loaded(), text, awaiting)
+
+    return meaning
 
 
 def _whisper(locale: str, model_path: Path | None) -> EngineChoice:

@@ -55,6 +55,8 @@ class Evidence:
     phone_agreement: float  # 0..1, a free phone loop against the hypothesis's phones
     phone_score: float | None  # log score of the free phone loop
     other_agrees: bool  # decoding the other version (raw or noise-suppressed) heard the same
+    # cut back to a whole phrase, and the N-best's best whole phrase means the same (pocketsphinx)
+    corroborated: bool = False
 
     @property
     def margin(self) -> float:
@@ -152,6 +154,8 @@ def pocketsphinx_confidence(evidence: Evidence) -> float:
     """A pocketsphinx decode's confidence on the shared scale."""
     if evidence.kept_words == 0:
         return 0.0
-    # Cut back to a complete prefix ("yes a" -> "yes"): a guess, never sure.
-    ceiling = 1.0 if evidence.complete else 0.5 * POCKETSPHINX.raw_confident
+    # Cut back to a complete prefix ("yes a" -> "yes"): a guess, never sure, unless the best
+    # whole phrase the decoder found means the same.
+    sure = evidence.complete or evidence.corroborated
+    ceiling = 1.0 if sure else 0.5 * POCKETSPHINX.raw_confident
     return POCKETSPHINX.confidence(evidence.features(), ceiling)

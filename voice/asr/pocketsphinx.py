@@ -13,12 +13,12 @@ worse (bench/).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from voice.asr import RecognitionSettings, Transcript
+from voice.asr import AnswerMeaning, RecognitionSettings, Transcript
 from voice.asr.endpoint import Listening
 from voice.asr.evidence import Evidence, pocketsphinx_confidence
 from voice.asr.turn import Decoding, Heard, listen
@@ -38,6 +38,7 @@ from voice.grammar.endings import OFF, Endings, endings
 
 _LOGGER = logging.getLogger(__name__)
 
+Same = Callable[[str, str], bool]  # do two texts tell the dialog the same thing?
 RATE_HZ = 16_000
 # Dither, reseeded for every utterance by reinit_feat: digital silence upsets the front end.
 DECODER_OPTIONS: tuple[tuple[str, Any], ...] = (("dither", True), ("seed", 1))
@@ -73,10 +74,15 @@ class PocketsphinxRecognizer:
     sample_rate_hz = RATE_HZ
 
     def __init__(
-        self, settings: RecognitionSettings | None = None, model_path: Path | None = None
+        self,
+        settings: RecognitionSettings | None = None,
+        model_path: Path | None = None,
+        meaning: AnswerMeaning | None = None,
     ) -> None:
         """Load the model in ``model_path`` (an acoustic model folder and a *.dict beside it),
-        by default the English model inside the pocketsphinx wheel."""
+        by default the English model inside the pocketsphinx wheel. ``meaning`` says what a
+        text would tell the dialog; with it, a hearing cut short can be corroborated."""
+        self._meaning = meaning
         import pocketsphinx  # only this module needs the engine
 
         self._settings = settings or RecognitionSettings()
@@ -156,12 +162,19 @@ class PocketsphinxRecognizer:
         self, audio: Iterator[AudioChunk], grammar: Grammar, awaiting: Awaiting | None = None
     ) -> Transcript | None:
         """Listen for one turn and decode it with ``grammar``; None if nobody spoke in time."""
-        return listen(audio, lambda: self.start(grammar), self._settings, self.suppressors.new)
+        return listen(
+            audio, lambda: self.start(grammar, awaiting), self._settings, self.suppressors.new
+        )
 
-    def start(self, grammar: Grammar) -> Decoding:
-        """The decoding of one turn with ``grammar`` (voice/asr/turn.py runs the turn)."""
+    def start(self, grammar: Grammar, awaiting: Awaiting | None = None) -> Decoding:
+        """The decoding of one turn with ``grammar`` (voice/asr/turn.py runs the turn), for a
+        dialog awaiting ``awaiting`` (None: no hearing cut short is corroborated)."""
         self.prepare(grammar)
-        return _Turn(self, self._searches[grammar.name])
+        same: Same | None = None
+        if self._meaning is not None and awaiting is not None:
+            meaning = self._meaning
+            same = lambda a, b: _same_meaning(meaning, awaiting, a, b)  # noqa: E731
+        return _Turn(self, self._searches[grammar.name], same)
 
     def _run(self, search_name: str, speech: bytes) -> Any:
         """Decode ``speech`` whole with one search, from a fresh front end."""
@@ -214,9 +227,12 @@ class PocketsphinxRecognizer:
 class _Turn:
     """One pocketsphinx turn: the whole answer is decoded again whenever it has grown."""
 
-    def __init__(self, recognizer: PocketsphinxRecognizer, search: _Search) -> None:
+    def __init__(
+        self, recognizer: PocketsphinxRecognizer, search: _Search, same: Same | None = None
+    ) -> None:
         self._recognizer = recognizer
         self._search = search
+        self._same = same
         self._decoded: _Decoded | None = None
         self._decoded_at = -1  # listening.voiced_frames when `_decoded` was made
 
@@ -240,7 +256,10 @@ class _Turn:
         if not decoded.evidence.heard_words:
             return None
         text = " ".join(decoded.words)
-        level = pocketsphinx_confidence(decoded.evidence)
+        evidence = decoded.evidence
+        if not decoded.complete and decoded.words and self._same is not None:
+            evidence = replace(evidence, corroborated=self._corroborated(decoded))
+        level = pocketsphinx_confidence(evidence)
         _LOGGER.debug(
             "grammar %s heard %r conf=%.2f %s", self._search.grammar.name, text, level, decoded
         )
@@ -248,8 +267,24 @@ class _Turn:
             text=text,
             confidence=level,
             in_grammar=bool(decoded.words),
-            evidence=decoded.evidence.features(),
+            evidence=evidence.features(),
         )
+
+    def _corroborated(self, decoded: _Decoded) -> bool:
+        """Whether the best whole phrase among the decoder's N-best means what the hearing cut
+        back to a whole phrase means: "yes" split as "yeah a" (its "s" taken for a word) is
+        "yeah", and "yes" is the best whole phrase, so the hearing stands on its own."""
+        automaton, kept = self._search.automaton, " ".join(decoded.words)
+        for text, _ in decoded.evidence.alternatives:
+            if accepts(automaton, text.split()):
+                return self._same is not None and self._same(kept, text)
+        return False
+
+
+def _same_meaning(meaning: AnswerMeaning, awaiting: Awaiting, first: str, second: str) -> bool:
+    """Whether two texts tell the dialog awaiting ``awaiting`` the same (and something)."""
+    said = meaning(first, awaiting)
+    return said is not None and said == meaning(second, awaiting)
 
 
 def _log_score(value: float) -> float:

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Hashable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from voice.asr import RecognitionSettings, Transcript
+from voice.asr import AnswerMeaning, RecognitionSettings, Transcript
 from voice.asr.endpoint import Listening
 from voice.asr.evidence import WHISPER, whisper_evidence
 from voice.asr.pocketsphinx import PocketsphinxRecognizer
@@ -33,8 +33,6 @@ from voice.grammar import Grammar
 
 _LOGGER = logging.getLogger(__name__)
 
-# text, what the dialog awaits -> what the text would tell it (None: nothing)
-AnswerMeaning = Callable[[str, Awaiting | None], Hashable | None]
 GUESS = 0.5  # share of the confirm point a reassuring meaning Whisper did not write gets
 TOKENS_PER_WORD = 3  # the token limit: this many per word of the grammar's longest phrase
 NOTHING = Transcript("", 0.0, in_grammar=False)  # pocketsphinx found no words

@@ -112,7 +112,7 @@ def spoken_setup(args: argparse.Namespace) -> SpokenSetup:
         tts_settings(args.voice or dialog.consultation.voice, args.rate)
     )
     settings = recognition_settings(args)
-    recognizer = make_recognizer(settings, dialog.locale)
+    recognizer = make_recognizer(settings, dialog.locale, dialog)
     return SpokenSetup(dialog, settings, recognizer, synthesizer, EventPrinter(jsonl=args.jsonl))
 
 
