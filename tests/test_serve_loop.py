@@ -7,9 +7,12 @@ the virtual card in test_serve.py.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
+import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable
 from functools import cache
@@ -214,3 +217,51 @@ def test_serve_refuses_to_start_with_one_line_and_exit_2(
     lines = [line for line in done.stderr.splitlines() if line.startswith("toe-assistant")]
     assert len(lines) == 1 and says in lines[0], done.stderr
     assert "Traceback" not in done.stderr
+
+
+class _Interrupted(logging.Handler):
+    """A log handler that receives SIGTERM in the middle of writing a line, as a slow stderr
+    under emulation did; it notes whether anything was logged from inside that line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.writing = False
+        self.reentered = False
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if self.writing:
+            self.reentered = True
+            return
+        self.writing = True
+        try:
+            if record.getMessage() == "waiting for the wake word":
+                signal.raise_signal(signal.SIGTERM)  # the handler runs here, mid-write
+            self.lines.append(record.getMessage())
+        finally:
+            self.writing = False
+
+
+def test_sigterm_during_a_log_line_stops_without_writing_inside_it() -> None:
+    """The signal handler logged "SIGTERM: stopping" itself: inside a line being written to
+    stderr that re-entered the write, and on arm64 the stop was lost."""
+    from voice.serve import _LOGGER as serve_log
+    from voice.serve import stop_on_sigterm
+
+    handler, stopping = _Interrupted(), threading.Event()
+    previous, level = signal.getsignal(signal.SIGTERM), serve_log.level
+    serve_log.addHandler(handler)
+    serve_log.setLevel(logging.INFO)
+    try:
+        stop_on_sigterm(stopping, grace_s=60.0)
+        serve_log.info("waiting for the wake word")
+        deadline = time.monotonic() + 5.0
+        while "SIGTERM: stopping" not in handler.lines and time.monotonic() < deadline:
+            time.sleep(0.01)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        serve_log.removeHandler(handler)
+        serve_log.setLevel(level)
+    assert stopping.is_set()
+    assert not handler.reentered
+    assert handler.lines == ["waiting for the wake word", "SIGTERM: stopping"]

@@ -250,10 +250,13 @@ def stop_on_sigterm(stopping: threading.Event, grace_s: float = STOP_GRACE_S) ->
         os._exit(0)
 
     def on_signal(signum: int, frame: Any) -> None:
-        _LOGGER.info("SIGTERM: stopping")
+        # Nothing is written from the handler itself: the main thread may be inside a write
+        # to stderr, and logging there re-enters it ("reentrant call inside BufferedWriter"),
+        # which under emulation lost the stop. Another thread logs once the write is done.
         stopping.set()
         timer = threading.Timer(grace_s, leave_anyway)
         timer.daemon = True
         timer.start()
+        threading.Thread(target=_LOGGER.info, args=("SIGTERM: stopping",), daemon=True).start()
 
     signal.signal(signal.SIGTERM, on_signal)
