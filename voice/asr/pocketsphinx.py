@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -172,8 +173,7 @@ class PocketsphinxRecognizer:
         self.prepare(grammar)
         same: Same | None = None
         if self._meaning is not None and awaiting is not None:
-            meaning = self._meaning
-            same = lambda a, b: _same_meaning(meaning, awaiting, a, b)  # noqa: E731
+            same = partial(_same_meaning, self._meaning, awaiting)
         return _Turn(self, self._searches[grammar.name], same)
 
     def _run(self, search_name: str, speech: bytes) -> Any:
@@ -274,10 +274,10 @@ class _Turn:
         """Whether the best whole phrase among the decoder's N-best means what the hearing cut
         back to a whole phrase means: "yes" split as "yeah a" (its "s" taken for a word) is
         "yeah", and "yes" is the best whole phrase, so the hearing stands on its own."""
-        automaton, kept = self._search.automaton, " ".join(decoded.words)
+        automaton, kept, same = self._search.automaton, " ".join(decoded.words), self._same
         for text, _ in decoded.evidence.alternatives:
             if accepts(automaton, text.split()):
-                return self._same is not None and self._same(kept, text)
+                return same is not None and same(kept, text)
         return False
 
 
