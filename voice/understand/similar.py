@@ -101,16 +101,13 @@ def mapped(path: Path) -> np.ndarray:
     the process's own memory at its peak, of a Pi Zero 2 W's 512). The format is 8 bytes of
     header length, a JSON header, then the data."""
     with open(path, "rb") as handle:
-        size = int.from_bytes(handle.read(8), "little")
-        header = json.loads(handle.read(size))
+        memory = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    size = int.from_bytes(memory[:8], "little")
+    header = json.loads(memory[8 : 8 + size])
     tensors = [info for name, info in header.items() if name != "__metadata__"]
     if len(tensors) != 1 or tensors[0].get("dtype") not in DTYPES:
         raise DialogError(f"{shown(path)}: expected one float tensor; reinstall {EMBEDDINGS}")
     info = tensors[0]
-    with open(path, "rb") as handle:
-        memory = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    if hasattr(mmap, "MADV_RANDOM"):
-        memory.madvise(mmap.MADV_RANDOM)  # rows are read one by one: no read-ahead
     shape = tuple(info["shape"])
     offset = 8 + size + info["data_offsets"][0]
     table = np.frombuffer(memory, DTYPES[info["dtype"]], int(np.prod(shape)), offset)
