@@ -79,17 +79,14 @@ class Reader:
     def guessed(self, entry: Entry, said: Any, left_out: bool) -> Meant | None:
         """What the dialog would ask about ("I think you mean: no weakness. Is that right?") of an
         answer to a question it could not take (None: it asks the question again)."""
-        from voice.dialog.answers import worth_asking
+        from voice.dialog.answers import guess_to_ask
         from voice.dialog.said import settled
 
         consultation = self.dialog.consultation
         if entry["asked"] not in consultation.questions or settled(said, consultation):
             return None
-        guesser = self.guesser()
-        guess = guesser.guess(entry["asked"], entry["text"], left_out) if guesser else None
-        if guess is None or not worth_asking(consultation, guess):
-            return None
-        return {guess.question: guess.answer}
+        guess = guess_to_ask(self.dialog, entry["asked"], entry["text"], left_out)
+        return {guess.question: guess.answer} if guess is not None else None
 
     def guesser(self) -> Any:
         """The dialog's guesser (None: it guesses nothing)."""

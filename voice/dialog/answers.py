@@ -14,9 +14,9 @@ from voice.dialog.said import Said, confirms
 from voice.dialog.turn import Pending, Turn
 from voice.events import Event, Say
 from voice.rules import UNSURE, next_question, worrying
-from voice.schema import AnswerValue, Consultation
+from voice.schema import AnswerValue, Dialog
 from voice.targets import at_threshold
-from voice.understand.similar import MIN_SHARE_REASSURING, Guess
+from voice.understand.similar import MIN_SHARE_REASSURING, Guess, guesser_at
 from voice.wording import answer_phrase, answer_words, fill, noted
 
 Reread = Callable[[], Said]  # the answer read again as an answer to the question
@@ -48,11 +48,18 @@ def hear_answer(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Even
     return apply(flow, turn, facts, bounds, said.corrected)
 
 
-def worth_asking(consultation: Consultation, guess: Guess) -> bool:
-    """Is a guess clear enough to ask about? A reassuring one needs most of the vote."""
+def guess_to_ask(dialog: Dialog, question: str, text: str, left_out: bool = False) -> Guess | None:
+    """The guess worth asking about for an answer to ``question`` the dialog could not take
+    (None: ask the question again). A reassuring one needs most of the vote. ``left_out``: as
+    Guesser.guess (the bench, measuring on the labelled answers themselves)."""
+    consultation = dialog.consultation
+    guesser = guesser_at(dialog.folder, tuple(consultation.questions))
+    guess = guesser.guess(question, text, left_out) if guesser is not None else None
+    if guess is None:
+        return None
     if worrying(consultation, guess.question, guess.answer):
-        return True
-    return guess.share >= MIN_SHARE_REASSURING
+        return guess
+    return guess if guess.share >= MIN_SHARE_REASSURING else None
 
 
 def hear_guess(flow: Flow, turn: Turn, guess: Guess) -> list[Event]:

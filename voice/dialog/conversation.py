@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from voice.dialog.answers import hear_answer, hear_confirmation, hear_guess, worth_asking
+from voice.dialog.answers import guess_to_ask, hear_answer, hear_confirmation, hear_guess
 from voice.dialog.ending import hear_more_tips, hear_triggers
 from voice.dialog.flow import Flow
 from voice.dialog.readback import hear_readback, hear_which
@@ -26,7 +26,7 @@ from voice.rules import worrying
 from voice.schema import AnswerValue, Consultation, Dialog
 from voice.targets import follow_up_limit, last_yes_no
 from voice.understand import Reading, Understanding, understanding_for
-from voice.understand.similar import Guess, guesser_at
+from voice.understand.similar import Guess
 
 Handler = Callable[[Flow, Turn, Said, bool], list[Event]]
 HANDLERS: dict[str, Handler] = {
@@ -123,7 +123,7 @@ class Conversation:
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)
         if answering and turn.kind == "answer" and not settled(said, self.consultation):
-            guess = self._guess(turn, text)  # not understood, or part of it lost
+            guess = guess_to_ask(self.dialog, turn.question, text)  # not understood, or part lost
             if guess is not None:
                 return [_guessed(text, guess, confidence), *hear_guess(flow, turn, guess)]
         if said.empty:
@@ -145,12 +145,6 @@ class Conversation:
         if settings.confirm_reassuring_below is not None and reassuring(self.consultation, said):
             return max(settings.confirm_below, settings.confirm_reassuring_below)
         return settings.confirm_below
-
-    def _guess(self, turn: Turn, text: str) -> Guess | None:
-        """What the answers most like this one said (None: no clear guess, or none to ask)."""
-        guesser = guesser_at(self.dialog.folder, tuple(self.consultation.questions))
-        guess = guesser.guess(turn.question, text) if guesser is not None else None
-        return guess if guess is not None and worth_asking(self.consultation, guess) else None
 
     def _said(self, turn: Turn, reading: Reading, answering: bool) -> Said:
         """What was said; a bare yes or no answers the question when ``answering``."""
