@@ -198,6 +198,28 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     "asked back": [
         ("spreading", "spread? what do you mean?", {"command": "help"}),
         ("weakness", "weak? no", {"weakness": "no"}),
+        # a run of signs said back, then answered together
+        ("skin_changes", "swelling? redness? nope, neither", {"skin_changes": "no"}),
+        ("numbness", "numb? tingly? no", {"numbness": "no"}),
+        # a bare term, then a plain no: the term denied (but not "achy, but nothing major")
+        ("skin_changes", "redness, nope", {"skin_changes": "no"}),
+        ("skin_changes", "achy, but nothing major", {"skin_changes": "unsure"}),
+    ],
+    # saying it is not so is not saying it ("I wouldn't say weak"), unless a second negation
+    # turns it round ("I can't say it doesn't feel weak")
+    "not saying": [
+        ("weakness", "i wouldn't say weak", {}),
+        ("weakness", "I can't say it doesn't feel weak", {"weakness": "yes"}),
+    ],
+    # a time of day beside the reply to the readback is when something else happened; beside a
+    # no it is the change
+    "a time at the readback": [
+        (
+            "readback",
+            "yes that's right. I had loads of coffee this morning",
+            {"reply": "yes", "triggers": ["stimulants"]},
+        ),
+        ("readback", "no it only began this morning", {"reply": "no", "duration": 0.25}),
     ],
     # everyday forms a fresh round of authors used
     "everyday": [

@@ -131,6 +131,7 @@ def interpret(
         m.answer == "no" and _question_of(m, consultation, durations, asked, corrects) == asked
         for m in reading.meanings
     )
+    denied = asked is None and any(_bare_answer_no(m) for m in reading.meanings)
     for meaning in reading.meanings:
         if meaning.intent == QUESTION_INTENT and meaning.question in consultation.questions:
             named = meaning.question
@@ -141,7 +142,7 @@ def interpret(
             replies.append((FINE if meaning.fine else _answer(meaning), meaning.correction))
             hedged = hedged or (meaning.hedged and meaning.answer == "yes")
         elif target is not None and meaning.answer is not None:
-            if _aside_time(meaning, target, asked, consultation, relief):
+            if _aside_time(meaning, target, asked, consultation, relief, denied):
                 lasted = lasted or relief  # "yes, for a day or two"
                 continue  # "it helps for ten minutes": not how long the twitching has lasted
             if meaning.spotted and not worrying(consultation, target, meaning.answer):
@@ -199,6 +200,10 @@ def interpret(
     )
 
 
+def _bare_answer_no(meaning: Meaning) -> bool:
+    return meaning.intent in ANSWER_INTENTS and meaning.about is None and meaning.answer == "no"
+
+
 def _tried(consultation: Consultation, asked: str | None) -> bool:
     """Is ``asked`` about relief (its "no" is the worrying answer)? Asked that, "water" and
     "bananas" are what was tried, not what set the twitching off."""
@@ -206,21 +211,30 @@ def _tried(consultation: Consultation, asked: str | None) -> bool:
 
 
 def _aside_time(
-    meaning: Meaning, target: str, asked: str | None, consultation: Consultation, relief: bool
+    meaning: Meaning,
+    target: str,
+    asked: str | None,
+    consultation: Consultation,
+    relief: bool,
+    denied: bool,
 ) -> bool:
-    """A time under a day said while another question is asked is about something else.
-    Where it may say how long relief lasted (``relief``), so is any time that would reassure
-    ("for like a day")."""
+    """A time under a day said while another question is asked, or beside the reply to the
+    readback ("yes. also i had like 6 coffees today"), is about something else; beside a no
+    to the readback (``denied``), it is the change: "no, it only started this morning". Where
+    it may say
+    how long relief lasted (``relief``), so is any time that would reassure ("for like a
+    day")."""
     said = meaning.answer
     if (
         meaning.intent != DURATION_INTENT
-        or asked is None
         or target == asked
         or meaning.correction
         or meaning.bound
         or not isinstance(said, float)
     ):
         return False
+    if asked is None:
+        return said < 1.0 and not denied
     return said < 1.0 or (relief and not worrying(consultation, target, said))
 
 

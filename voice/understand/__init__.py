@@ -61,6 +61,7 @@ class Part:
     text: str
     meaning: Meaning | None
     aside: bool = False  # not understood, and names nothing the consultation records
+    joined: bool = False  # a joining word ("but", "and") came before its clause
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ class Understanding:
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
             if said == [Part(clause, None)] and not joined and self._spotter.aside(clause):
                 said = [Part(clause, None, aside=True)]
-            parts += said
+            parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
         if triggers:
             parts, asking = _causes_denied(parts, asking)
@@ -340,6 +341,7 @@ class Understanding:
 
 
 ECHO_WORDS = 6  # "weak?", "any swelling?": the question said back, at most this long
+TERM_WORDS = 2  # "weak, no", "the skin, no": a sign named, then denied
 # A question back that checks what the question means: "like the whole foot?", "you mean numb?"
 CLARIFYING = ("like ", "you mean", "do you mean", "meaning ", "as in ", "so like")
 
@@ -361,13 +363,34 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
             continue
         before = parts[index - 1].meaning if index else None
         after = parts[index + 1].meaning if index + 1 < len(parts) else None
-        answered = asking[index] and _bare_answer(after)
+        # "red? swollen? no and no": the answer after a run of signs said back answers each
+        later = range(index + 1, len(parts))
+        reply = next((parts[k].meaning for k in later if not _echo(parts[k], asking[k])), None)
+        answered = asking[index] and _bare_answer(reply)
+        # "but weak, no": a bare term, then a plain no, is the term denied
+        plain_no = _bare_answer(after) and _is_no(after) and not parts[index + 1].joined
+        answered = answered or (words <= TERM_WORDS and plain_no)
         # "numbness? does cramp count?": the sign said back, then asked about
         explained = asking[index] and after is not None and after.intent == "help"
         term = words == 1 and any(m is not None and m.intent == "help" for m in (before, after))
         if answered or explained or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _echo(part: Part, asks: bool) -> bool:
+    """A sign or a question's name said back as a question ("red?", "swollen?")."""
+    meaning = part.meaning
+    return (
+        asks
+        and meaning is not None
+        and (meaning.intent in SIGN_INTENTS or meaning.intent == QUESTION_INTENT)
+        and len(part.text.split()) <= ECHO_WORDS
+    )
+
+
+def _is_no(meaning: Meaning | None) -> bool:
+    return meaning is not None and meaning.answer == "no"
 
 
 def _when_of(meaning: Meaning, before: Meaning | None, clause: str) -> bool:

@@ -102,13 +102,15 @@ class Spotter:
         negations = self._cues(NEGATION_RULE, words)
         after = self._cues(AFTER_RULE, words)
         doubtful = bool(self._cues(DOUBT_RULE, words))
-        doubled = self._cues(DOUBLE_RULE, words)
+        doubled = self._ends(DOUBLE_RULE, words)
         idioms = self._spans(IDIOM_RULE, words)
 
         def told(start: int | None) -> bool:  # named there, and not negated
             if start is None or (negated and start < CARRY_WORDS):
                 return False
-            return not _negated(start, negations, after, AFTER_WORDS) or _doubled(start, doubled)
+            if not _negated(start, negations, after, AFTER_WORDS):
+                return True
+            return _doubled(start, doubled, negations)
 
         said = [q for q, rule in self._signs.items() if told(self._first(rule, words, idioms))]
         moving = not said or self._first(MOTION_RULE, words) is not None
@@ -147,13 +149,20 @@ class Spotter:
         ends = ((i, self._templates.rule(rule, words, i)) for i in range(len(words)))
         return frozenset(j for i, end in ends for j in range(i, end))
 
+    def _ends(self, rule: str, words: tuple[str, ...]) -> list[int]:
+        """Where each match of ``rule`` in ``words`` ends."""
+        ends = (self._templates.rule(rule, words, i) for i in range(len(words)))
+        return [end for i, end in enumerate(ends) if end > i]
+
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
         return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
 
 
-def _doubled(start: int, doubled: list[int]) -> bool:
-    """A negation of saying it before the sign: "I can't say it doesn't tingle" says it does."""
-    return any(d < start for d in doubled)
+def _doubled(start: int, doubled: list[int], negations: list[int]) -> bool:
+    """A negation of saying it, then a negation, before the sign: "I can't say it doesn't
+    tingle" says it does; "I wouldn't say weak" (``doubled``: where each such cue ends) does
+    not."""
+    return any(end <= n < start for end in doubled for n in negations)
 
 
 def _negated(start: int, before: list[int], after: list[int], window: int) -> bool:
