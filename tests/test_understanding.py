@@ -205,6 +205,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "redness, nope", {"skin_changes": "no"}),
         ("skin_changes", "achy, but nothing major", {"skin_changes": "unsure"}),
     ],
+    # a first answer after a filler, and a "no" said twice that goes with what follows it
+    "lead": [
+        ("numbness", "uh no no tingling it's only the jumping", {"numbness": "no"}),
+        ("skin_changes", "erm yeah it's gone a bit purple", {"skin_changes": "yes"}),
+        ("skin_changes", "no no redness just the flicker", {"skin_changes": "no"}),
+    ],
     # saying it is not so is not saying it ("I wouldn't say weak"), unless a second negation
     # turns it round ("I can't say it doesn't feel weak")
     "not saying": [

@@ -325,7 +325,10 @@ class Understanding:
         return self._templates.covers(CLOSING_RULE, tuple(clause.split()))
 
     def _is_answer(self, words: str) -> bool:
-        return self._templates.covers(LEAD_RULE, tuple(words.split()))
+        """Are ``words`` a first answer ("no", "um no no")? Fillers before it are no matter."""
+        said = tuple(words.split())
+        lead = max((k for k in range(len(said)) if self._templates.filler(said[:k])), default=0)
+        return self._templates.covers(LEAD_RULE, said[lead:])
 
     def _joining(self, words: tuple[str, ...]) -> int:
         """How many of the first words join two clauses ("but", "even though", "no wait");

@@ -95,11 +95,14 @@ def text_of(pieces: list[Atom]) -> str:
 
 
 def with_leads(pieces: list[Atom], is_answer: Callable[[str], bool]) -> list[Atom]:
-    """Each atom also cut after a first answer: "no it's been three weeks" -> "no" | "it's ..."."""
+    """Each atom also cut after a first answer: "no it's been three weeks" -> "no" | "it's ...";
+    a word said twice at the end of the answer goes with what follows ("no no weakness")."""
     out: list[Atom] = []
     for atom in pieces:
         for n in range(min(MAX_LEAD_WORDS, len(atom.words) - 1), 0, -1):
             if is_answer(" ".join(atom.words[:n])):
+                if n > 1 and atom.words[n - 1] == atom.words[n - 2]:
+                    n -= 1  # "no no weakness": "no" | "no weakness", the second no is its own
                 out.append(Atom(atom.words[:n], atom.joint, atom.sentence, lead=True))
                 out.append(Atom(atom.words[n:], asks=atom.asks))
                 break
