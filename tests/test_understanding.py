@@ -211,6 +211,28 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "erm yeah it's gone a bit purple", {"skin_changes": "yes"}),
         ("skin_changes", "no no redness just the flicker", {"skin_changes": "no"}),
     ],
+    # where the twitching is named as only the pinky, however it is said to move
+    "only the pinky": [
+        (
+            "skin_changes",
+            "no, and it's just the pinky jumping",
+            {"skin_changes": "no", "spreading": "no"},
+        ),
+        ("spreading", "the twitching is only in the little toe", {"spreading": "no"}),
+    ],
+    # a place, then the twitching said of it, is told even after a no
+    "a place that twitches": [
+        ("spreading", "nope, but my thigh keeps twitching as well", {"spreading": "yes"}),
+    ],
+    # how long, however it is put
+    "how long": [
+        ("duration", "a good month or so", {"duration": 30.0}),
+        (
+            "weakness",
+            "no, and it is already ten days like this",
+            {"weakness": "no", "duration": 10.0},
+        ),
+    ],
     # saying it is not so is not saying it ("I wouldn't say weak"), unless a second negation
     # turns it round ("I can't say it doesn't feel weak")
     "not saying": [

@@ -105,16 +105,24 @@ class Spotter:
         doubled = self._ends(DOUBLE_RULE, words)
         idioms = self._spans(IDIOM_RULE, words)
 
-        def told(start: int | None) -> bool:  # named there, and not negated
-            if start is None or (negated and start < CARRY_WORDS):
+        def told_alone(start: int | None) -> bool:  # named there, and not negated within
+            if start is None:
                 return False
             if not _negated(start, negations, after, AFTER_WORDS):
                 return True
             return _doubled(start, doubled, negations)
 
+        def told(start: int | None) -> bool:  # and not covered by a "no" said just before
+            return told_alone(start) and not (negated and start is not None and start < CARRY_WORDS)
+
         said = [q for q, rule in self._signs.items() if told(self._first(rule, words, idioms))]
-        moving = not said or self._first(MOTION_RULE, words) is not None
-        if SPREADING not in said and moving and told(self._first(PLACE_RULE, words, idioms)):
+        motion = self._first(MOTION_RULE, words)
+        place = self._first(PLACE_RULE, words, idioms)
+        # "no, [my calf has been jumping too]": a place, then the twitching said of it, is a
+        # clause of its own that the no before does not cover
+        moved = place is not None and motion is not None and motion > place
+        placed = told(place) or (moved and told_alone(place))
+        if SPREADING not in said and (not said or motion is not None) and placed:
             said.append(SPREADING)
         answer = "unsure" if doubtful else "yes"
         return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
