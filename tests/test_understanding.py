@@ -220,6 +220,17 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("spreading", "the twitching is only in the little toe", {"spreading": "no"}),
     ],
+    # a place compared with is not where the twitching is; a sign's colour or place denied
+    "compared": [
+        ("skin_changes", "nah, it looks the same as my other foot", {"skin_changes": "no"}),
+        ("skin_changes", "redness no, colour no", {"skin_changes": "no"}),
+        ("spreading", "nothing in my calf or my thigh", {"spreading": "no"}),
+        ("spreading", "only the pinky, rest of my toes are calm", {"spreading": "no"}),
+    ],
+    # a dropped g is a slip like any other ("swellin" is "swelling")
+    "slips": [
+        ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
+    ],
     # a place, then the twitching said of it, is told even after a no
     "a place that twitches": [
         ("spreading", "nope, but my thigh keeps twitching as well", {"spreading": "yes"}),
