@@ -227,6 +227,24 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("spreading", "nothing in my calf or my thigh", {"spreading": "no"}),
         ("spreading", "only the pinky, rest of my toes are calm", {"spreading": "no"}),
     ],
+    # anyone's calf or thigh is a place the twitching can reach; a calf stretch is a remedy
+    "whose place": [
+        (
+            "readback",
+            "yes, though her thigh's been twitching too",
+            {"reply": "yes", "spreading": "yes"},
+        ),
+        (
+            "remedies_helped",
+            "I did the calf stretches every night, made no difference",
+            {"remedies_helped": "no"},
+        ),
+        (
+            "readback",
+            "yes, but it does hurt really badly at night",
+            {"reply": "yes", "skin_changes": "yes"},
+        ),
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
