@@ -245,6 +245,16 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"reply": "yes", "skin_changes": "yes"},
         ),
     ],
+    # relief told as everyday phrases; a time it lasted still makes it unsure
+    "relief": [
+        ("remedies_helped", "the foot spa works a treat", {"remedies_helped": "yes"}),
+        ("remedies_helped", "yeah the soaks calmed it right down", {"remedies_helped": "yes"}),
+        (
+            "remedies_helped",
+            "the massage calmed it right down for an hour",
+            {"remedies_helped": "unsure"},
+        ),
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
