@@ -245,6 +245,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"reply": "yes", "skin_changes": "yes"},
         ),
     ],
+    # what someone still does without trouble says there is no weakness
+    "still does it": [
+        ("weakness", "I managed the stairs fine this morning", {"weakness": "no"}),
+        ("weakness", "he still drives to work every day like normal", {"weakness": "no"}),
+    ],
     # relief told as everyday phrases; a time it lasted still makes it unsure
     "relief": [
         ("remedies_helped", "the foot spa works a treat", {"remedies_helped": "yes"}),
