@@ -127,6 +127,26 @@ def test_naming_the_wrong_answer_asks_that_question_again(dialog: Dialog) -> Non
     assert "Okay" not in said(events)
 
 
+@pytest.mark.parametrize(
+    ("reply", "question"),
+    [
+        ("no, the spreading part is wrong", "spreading"),
+        ("no, something's wrong about how long", "duration"),
+    ],
+)
+def test_naming_the_wrong_answer_in_the_no_to_the_readback_asks_it_at_once(
+    dialog: Dialog, reply: str, question: str
+) -> None:
+    conversation, events = talk(dialog, *SELF_CARE, reply)
+    assert conversation.expecting == question and question not in conversation.answers
+    assert WHICH not in asked(events)
+
+
+def test_a_correction_about_a_named_answer_changes_that_answer(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE, "no, the numbness one, I said I wasn't sure")
+    assert conversation.answers["numbness"] == "unsure"
+
+
 def test_a_plain_yes_with_news_does_not_confirm_the_readback(dialog: Dialog) -> None:
     conversation, events = talk(dialog, *SELF_CARE, "yes, although my ankle tingles now")
     assert "I've changed that: numbness, tingling or burning" in said(events)

@@ -23,6 +23,8 @@ def hear_readback(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Ev
         return correct(flow, found, said.bounds)
     if said.command is not None and not said.facts:
         return flow.command(said.command, turn, doubtful)
+    if said.reply == "no" and _named(flow, said, doubtful):
+        return _ask_again(flow, said.question)  # "no, something is wrong about how long"
     if said.agrees_plainly() and not (said.unclear or said.facts) and not doubtful:
         flow.confirmed = True
         return flow.finish(FINISHED)
@@ -37,11 +39,8 @@ def hear_which(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event
     found = changes(flow, said, doubtful)
     if found:
         return correct(flow, found, said.bounds)
-    named = said.question
-    if named is not None and named in flow.consultation.questions and not doubtful:
-        flow.record.forget(named)  # ask it again; the readback follows
-        flow.reopen()
-        return flow.advance()
+    if _named(flow, said, doubtful):
+        return _ask_again(flow, said.question)
     if said.command is not None:
         return flow.command(said.command, turn, doubtful)
     nothing_else = said.agrees_plainly() or (said.reply == "no" and not said.facts)
@@ -51,3 +50,16 @@ def hear_which(flow: Flow, turn: Turn, said: Said, doubtful: bool) -> list[Event
             return flow.ask_readback()
         return flow.denied()  # denied again, and still nothing named: ask everything again
     return flow.not_understood(turn)
+
+
+def _named(flow: Flow, said: Said, doubtful: bool) -> bool:
+    """Does the reply name one of the questions ("the weakness one"), clearly heard?"""
+    return said.question in flow.consultation.questions and not doubtful
+
+
+def _ask_again(flow: Flow, question: str | None) -> list[Event]:
+    """The named question asked again; the readback follows."""
+    if question is not None:
+        flow.record.forget(question)
+    flow.reopen()
+    return flow.advance()

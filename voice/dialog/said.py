@@ -135,7 +135,10 @@ def interpret(
     for meaning in reading.meanings:
         if meaning.intent == QUESTION_INTENT and meaning.question in consultation.questions:
             named = meaning.question
-        target = _question_of(meaning, consultation, durations, named or asked, corrects)
+        # a question named ("the weakness one, I said not sure") is what a correction is about
+        target = _question_of(
+            meaning, consultation, durations, named or asked, None if named else corrects
+        )
         if target is None and confirming and meaning.intent == "answer_unsure":
             target = confirming
         if meaning.intent in ANSWER_INTENTS and target is None:

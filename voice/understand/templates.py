@@ -167,7 +167,7 @@ class Templates:
                     continue
                 if template.wildcard and wildcards is None:
                     continue
-                if any(context.get(k) != v for k, v in template.context.items()):
+                if not all(_allows(v, context.get(k)) for k, v in template.context.items()):
                     continue
                 if only is not None and template.intent not in only:
                     continue
@@ -359,3 +359,11 @@ def _references(expr: Expression, rules: Mapping[str, Sentence]) -> list[ListRef
     if isinstance(expr, (Sequence, Alternative, Permutation)):
         return [ref for item in expr.items for ref in _references(item, rules)]
     return []  # wildcards in expansion rules are not followed: write them in the template
+
+
+def _allows(required: Any, given: Any) -> bool:
+    """Does a context value meet a block's `requires_context` value? A list is any of its
+    values, as in hassil: `{turn: [which, readback]}`."""
+    if isinstance(required, list):
+        return given in required
+    return bool(given == required)
