@@ -277,6 +277,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"weakness": "no", "duration": 10.0},
         ),
     ],
+    # "ages" is a time not known but long, at any turn
+    "ages": [
+        (
+            "readback",
+            "no, it's been going on for ages really",
+            {"reply": "no", "duration": "unsure"},
+        ),
+        ("weakness", "no, but it has been ages", {"weakness": "no", "duration": "unsure"}),
+    ],
     # saying it is not so is not saying it ("I wouldn't say weak"), unless a second negation
     # turns it round ("I can't say it doesn't feel weak")
     "not saying": [
