@@ -277,6 +277,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"weakness": "no", "duration": 10.0},
         ),
     ],
+    # "I mean" and "sorry" take back a plain answer said before them
+    "taken back": [
+        ("spreading", "yes, I mean no, it's only the pinky", {"spreading": "no"}),
+        ("skin_changes", "yeah, sorry, no", {"skin_changes": "no"}),
+        ("numbness", "no, sorry, it does tingle", {"numbness": "yes"}),
+    ],
     # "ages" is a time not known but long, at any turn
     "ages": [
         (

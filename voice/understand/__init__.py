@@ -339,8 +339,15 @@ class Understanding:
         )
 
     def _repairs(self, joint: tuple[str, ...]) -> bool:
-        """Do these joining words take back what was said before them ("no wait")?"""
-        return self._templates.covers(REPAIR_RULE, joint)
+        """Do these joining words take back what was said before them ("no wait", "wait no
+        sorry": one self-repair or several in a row)?"""
+        at = 0
+        while at < len(joint):
+            end = self._templates.rule(REPAIR_RULE, joint, at)
+            if end <= at:
+                return False
+            at = end
+        return bool(joint)
 
 
 ECHO_WORDS = 6  # "weak?", "any swelling?": the question said back, at most this long
