@@ -277,6 +277,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"weakness": "no", "duration": 10.0},
         ),
     ],
+    # a sign of long ago that is over is history; a recent one, or one still there, is a sign
+    "history": [
+        ("weakness", "my ankle was weak after surgery years ago, but not now", {"weakness": "no"}),
+        ("readback", "yes. I had numbness last winter but that's long gone", {"reply": "yes"}),
+        ("numbness", "my foot was numb last week but it's fine now", {"numbness": "yes"}),
+    ],
     # "I mean" and "sorry" take back a plain answer said before them
     "taken back": [
         ("spreading", "yes, I mean no, it's only the pinky", {"spreading": "no"}),

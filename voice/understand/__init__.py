@@ -46,6 +46,10 @@ DURATION_SPAN = 8  # words a length of time said in passing may take from its op
 PASSING_DAYS = 60.0
 CLOSING_RULE = "closing"  # "that's it", "that's all" after something said: it closes the answer
 DEGREE_RULE = "degree"  # "a little bit" right after a sign told is how much of it, not a yes
+# A sign told of long ago ("I had tingly feet when I was pregnant") and then said to be over
+# ("but that was two years ago"): history, not a sign now. Both halves are needed.
+LONG_AGO_RULE = "long_ago"  # a cue anywhere in the sign's clause
+RESOLVED_RULE = "resolved"  # the whole clause joined after it
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when it happened
@@ -178,12 +182,41 @@ class Understanding:
                 said = [Part(clause, None, aside=True)]
             parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
+        parts = self._history(parts, dict(situation).get("question"))
         if triggers:
             parts, asking = _causes_denied(parts, asking)
         parts = self._agreeing(situation, _echoes_named(parts, asking))
         parts = self._all_triggers(situation, parts)
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
+
+    def _history(self, parts: list[Part], asked: str | None) -> list[Part]:
+        """Without the signs told of long ago and then said to be over: "I had a swollen ankle
+        years ago but not now" says nothing of the ankle now (nor is "years ago" how long the
+        twitching has lasted); "not now" still answers the question ``asked`` when the sign
+        was what it asks about."""
+        if not self._templates.has_rule(RESOLVED_RULE):
+            return parts
+        out = list(parts)
+        for index, part in enumerate(parts):
+            words = tuple(part.text.split())
+            if not (index and part.joined and self._templates.covers(RESOLVED_RULE, words)):
+                continue
+            told = _told_before(parts, index)
+            cue = tuple(" ".join(parts[k].text for k in told).split())
+            if not any(self._templates.rule(LONG_AGO_RULE, cue, i) > i for i in range(len(cue))):
+                continue
+            said = [parts[k].meaning for k in told]
+            signs = {m.about for m in said if m is not None and _reported(m)}
+            if not signs:
+                continue
+            for k in told:
+                meaning = parts[k].meaning
+                if meaning is not None and (_reported(meaning) or meaning.spotted):
+                    out[k] = Part(parts[k].text, Meaning(ASIDE_INTENT), joined=parts[k].joined)
+            if part.meaning is None or asked not in signs:
+                out[index] = Part(part.text, Meaning(ASIDE_INTENT), joined=True)
+        return out
 
     def _passing_durations(
         self, clause: str, situation: tuple[tuple[str, str], ...]
@@ -386,6 +419,19 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         if answered or explained or term:
             out[index] = Part(part.text, Meaning(QUESTION_INTENT, question=meaning.about))
     return out
+
+
+def _told_before(parts: list[Part], index: int) -> list[int]:
+    """The parts of the clause before ``index``: back to the one a joining word opened, not
+    reaching back past a plain answer ("no, [I had tingly feet] [when I was pregnant]")."""
+    told: list[int] = []
+    for k in range(index - 1, -1, -1):
+        if _bare_answer(parts[k].meaning):
+            break
+        told.insert(0, k)
+        if parts[k].joined:
+            break
+    return told
 
 
 def _echo(part: Part, asks: bool) -> bool:
