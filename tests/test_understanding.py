@@ -271,6 +271,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     # how long, however it is put
     "how long": [
         ("duration", "a good month or so", {"duration": 30.0}),
+        ("duration", "it's been three no four weeks", {"duration": 28.0}),
+        ("duration", "month ish", {"duration": 30.0}),
+        ("duration", "it began this morning while I was making tea", {"duration": 0.25}),
         (
             "weakness",
             "no, and it is already ten days like this",
