@@ -115,6 +115,8 @@ def reader() -> Reader:
 PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     # an aside beside a clear answer: said in passing, it does not make the answer unclear
     "aside": [
+        ("follow_up", "more, I'm almost certain", {"duration": 3.0, "bound": "above"}),
+        ("spreading", "no, but don't quote me on that", {"spreading": "no"}),
         ("weakness", "Oh, I don't think so. Touch wood, dear.", {"weakness": "no"}),
         ("readback", "That's about the size of it, yes.", {"reply": "yes"}),
         ("readback", "Perfect, yes, you've got it all down.", {"reply": "yes"}),
