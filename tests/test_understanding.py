@@ -203,6 +203,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         # a run of signs said back, then answered together
         ("skin_changes", "swelling? redness? nope, neither", {"skin_changes": "no"}),
         ("numbness", "numb? tingly? no", {"numbness": "no"}),
+        # asking what the question means is a question back, whatever sign it names; a sign told
+        # beside it still counts
+        ("numbness", "how can I tell whether it's tingling", {"command": "help"}),
+        ("weakness", "I'm not sure what you mean by that", {"command": "help"}),
+        ("numbness", "I don't get what you mean, my foot tingles a lot", {"numbness": "yes"}),
         # a bare term, then a plain no: the term denied (but not "achy, but nothing major")
         ("skin_changes", "redness, nope", {"skin_changes": "no"}),
         ("skin_changes", "achy, but nothing major", {"skin_changes": "unsure"}),
