@@ -256,6 +256,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     "still does it": [
         ("weakness", "I managed the stairs fine this morning", {"weakness": "no"}),
         ("weakness", "he still drives to work every day like normal", {"weakness": "no"}),
+        ("weakness", "she can still go up on tiptoe on that foot no bother", {"weakness": "no"}),
+        ("weakness", "I can't stand on tiptoe on that foot", {"weakness": "yes"}),
     ],
     # relief told as everyday phrases; a time it lasted still makes it unsure
     "relief": [
