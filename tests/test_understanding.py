@@ -252,6 +252,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"reply": "yes", "skin_changes": "yes"},
         ),
     ],
+    # mild pain, however it is put, is not sure about the pain sign
+    "mild pain": [
+        ("skin_changes", "bit tender at times", {"skin_changes": "unsure"}),
+        ("skin_changes", "sore yeah, but no swelling", {"skin_changes": "unsure"}),
+        ("skin_changes", "it gets a little achy in the mornings", {"skin_changes": "unsure"}),
+    ],
     # what someone still does without trouble says there is no weakness
     "still does it": [
         ("weakness", "I managed the stairs fine this morning", {"weakness": "no"}),
