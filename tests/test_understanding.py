@@ -282,6 +282,10 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     # a place, then the twitching said of it, is told even after a no
     "a place that twitches": [
         ("spreading", "nope, but my thigh keeps twitching as well", {"spreading": "yes"}),
+        ("spreading", "the one next door's at it as well", {"spreading": "yes"}),
+        ("spreading", "the top of my foot jumps now and then", {"spreading": "yes"}),
+        # where another sign is often felt, a place is the twitching's only when it moves
+        ("numbness", "yes, a tingling down the side of my foot", {"numbness": "yes"}),
     ],
     # how long, however it is put
     "how long": [

@@ -37,6 +37,7 @@ ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"
 # the clause names no other sign, or names the twitching itself: in "the whole foot is kinda
 # tingly" it is where the tingling is
 PLACE_RULE = "spot_place"
+PLACE_MOVING_RULE = "spot_place_moving"  # a place that is the twitching's only when named moving
 MOTION_RULE = "spot_motion"  # "twitching", "flickering", "jumping": the twitching named
 # Where a sign's word means something else ("while I was asleep", "dead tired")
 IDIOM_RULE = "spot_idiom"
@@ -48,6 +49,7 @@ OWN_RULES = (
     TOPIC_RULE,
     TOPIC_LAST_RULE,
     PLACE_RULE,
+    PLACE_MOVING_RULE,
     MOTION_RULE,
     IDIOM_RULE,
 )
@@ -124,6 +126,9 @@ class Spotter:
         placed = told(place) or (moved and told_alone(place))
         if SPREADING not in said and (not said or motion is not None) and placed:
             said.append(SPREADING)
+        side = self._first(PLACE_MOVING_RULE, words, idioms)
+        if SPREADING not in said and motion is not None and told_alone(side):
+            said.append(SPREADING)  # "the whole side of me foot flickers sometimes"
         answer = "unsure" if doubtful else "yes"
         return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
 
