@@ -311,6 +311,19 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "yeah, sorry, no", {"skin_changes": "no"}),
         ("numbness", "no, sorry, it does tingle", {"numbness": "yes"}),
     ],
+    # not sure about one sign, however the sentence runs
+    "not sure about one": [
+        (
+            "readback",
+            "yes, but the tingling I'm not too sure about",
+            {"reply": "yes", "numbness": "unsure"},
+        ),
+        (
+            "readback",
+            "yes, except I'm not sure about the redness now I look at it",
+            {"reply": "yes", "skin_changes": "unsure"},
+        ),
+    ],
     # "ages" is a time not known but long, at any turn
     "ages": [
         (
