@@ -348,6 +348,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"reply": "yes", "triggers": ["stimulants"]},
         ),
         ("readback", "no it only began this morning", {"reply": "no", "duration": 0.25}),
+        (
+            "readback",
+            "right except for the timing, it's nearer two weeks",
+            {"reply": "yes", "duration": 14.0},
+        ),
     ],
     # everyday forms a fresh round of authors used
     "everyday": [
