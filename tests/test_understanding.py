@@ -275,6 +275,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "unsure"},
         ),
     ],
+    # sleeping badly is not a foot gone to sleep; a leg "sleeping" is
+    "sleep": [
+        ("triggers", "I've been sleeping badly, stressed about work", {"triggers": ["stress"]}),
+        ("numbness", "yes my leg is sleeping often", {"numbness": "yes"}),
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
