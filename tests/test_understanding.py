@@ -275,6 +275,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "unsure"},
         ),
     ],
+    # a sign said of another part of the body is not read as the sign (the question is asked
+    # again); said of the foot too, it is
+    "elsewhere": [
+        ("numbness", "my lips went numb at the dentist", {}),
+        ("numbness", "my hands and feet both tingle", {"numbness": "yes"}),
+    ],
     # sleeping badly is not a foot gone to sleep; a leg "sleeping" is
     "sleep": [
         ("triggers", "I've been sleeping badly, stressed about work", {"triggers": ["stress"]}),

@@ -39,6 +39,11 @@ ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"
 PLACE_RULE = "spot_place"
 PLACE_MOVING_RULE = "spot_place_moving"  # a place that is the twitching's only when named moving
 MOTION_RULE = "spot_motion"  # "twitching", "flickering", "jumping": the twitching named
+# A part of the body the consultation is not about ("my fingers go numb", "my arms are weak
+# from the gym"): a sign said of it is not the sign, unless the clause names the foot or leg too
+ELSEWHERE_RULE = "spot_elsewhere"
+FOOT_RULE = "spot_foot"
+ELSEWHERE_WORDS = 4  # how far from the sign's word the other body part may be
 # Where a sign's word means something else ("while I was asleep", "dead tired")
 IDIOM_RULE = "spot_idiom"
 OWN_RULES = (
@@ -51,6 +56,8 @@ OWN_RULES = (
     PLACE_RULE,
     PLACE_MOVING_RULE,
     MOTION_RULE,
+    ELSEWHERE_RULE,
+    FOOT_RULE,
     IDIOM_RULE,
 )
 SPREADING = "spreading"  # the question a place answers
@@ -106,9 +113,10 @@ class Spotter:
         doubtful = bool(self._cues(DOUBT_RULE, words))
         doubled = self._ends(DOUBLE_RULE, words)
         idioms = self._spans(IDIOM_RULE, words)
+        elsewhere = [] if self._cues(FOOT_RULE, words) else self._cues(ELSEWHERE_RULE, words)
 
         def told_alone(start: int | None) -> bool:  # named there, and not negated within
-            if start is None:
+            if start is None or any(abs(e - start) <= ELSEWHERE_WORDS for e in elsewhere):
                 return False
             if not _negated(start, negations, after, AFTER_WORDS):
                 return True
