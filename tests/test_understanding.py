@@ -23,7 +23,7 @@ from voice.understand import understanding_for
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.98, 0),
-    ("en", "dev"): (0.90, 4),
+    ("en", "dev"): (0.91, 4),
     ("en", "test"): (0.78, 0),
     ("ko", "tune"): (0.99, 0),
     ("ko", "dev"): (0.83, 2),
