@@ -217,6 +217,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "uh no no tingling it's only the jumping", {"numbness": "no"}),
         ("skin_changes", "erm yeah it's gone a bit purple", {"skin_changes": "yes"}),
         ("skin_changes", "no no redness just the flicker", {"skin_changes": "no"}),
+        ("weakness", "noooo it's just jumpy, not weak", {"weakness": "no"}),
     ],
     # where the twitching is named as only the pinky, however it is said to move
     "only the pinky": [
