@@ -385,6 +385,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "no, something isn't right there", {"reply": "no"}),
         ("weakness", "why r u asking", {"command": "why"}),
         ("weakness", "stop stop i gotta go", {"command": "stop"}),
+        ("readback", "ok stop, that's enough", {"command": "stop"}),
+        ("numbness", "nope, not in the slightest", {"numbness": "no"}),
         ("remedies_helped", "the stretches did no good", {"remedies_helped": "no"}),
         ("duration", "already 2 weeks it is going", {"duration": 14.0}),
         ("skin_changes", "no swelling observed, no pain", {"skin_changes": "no"}),
