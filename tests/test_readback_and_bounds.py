@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from voice.content import Dialog, load_dialog
 from voice.dialog import Conversation
-from voice.events import READBACK, TRIGGERS, TURN_LIMIT, WHICH, Event, Prompt, Say
+from voice.events import MORE_TIPS, READBACK, TRIGGERS, TURN_LIMIT, WHICH, Event, Prompt, Say
 from voice.listeners import agrees
 
 SELF_CARE = ["no", "no", "no", "no", "since yesterday"]
@@ -63,6 +63,15 @@ def test_self_care_waits_for_the_answers_to_be_read_back(dialog: Dialog) -> None
     assert "stretch" not in said(events)  # no advice yet
     events = conversation.hear("yes")
     assert "Good news" in said(events) and conversation.expecting == TRIGGERS
+    finish(conversation)
+    assert conversation.result is not None and conversation.result.outcome == "self_care"
+
+
+def test_a_cause_named_at_the_readback_is_not_asked_for_again(dialog: Dialog) -> None:
+    conversation, _ = talk(dialog, *SELF_CARE)
+    events = conversation.hear("yes that is right. I had loads of coffee this morning")
+    assert TRIGGERS not in asked(events) and conversation.expecting == MORE_TIPS
+    assert "Cut down on strong coffee" in said(events)  # the tip that fits comes first
     finish(conversation)
     assert conversation.result is not None and conversation.result.outcome == "self_care"
 

@@ -278,7 +278,8 @@ class Flow:
         if not self.consultation.outcomes[decision.outcome].tips:
             return [*spoken, *self.close(ended)]
         triggers = self.consultation.triggers
-        if ended == FINISHED and triggers is not None:
+        # asked only when nothing said so far named a cause ("yes. I had loads of coffee")
+        if ended == FINISHED and triggers is not None and not self.record.triggers:
             return self.new_turn(Turn(TRIGGERS, "triggers"), triggers.prompt, spoken)
         return [*spoken, *self.tips(ask=ended == FINISHED)]
 
