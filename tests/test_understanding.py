@@ -511,3 +511,39 @@ def test_a_restart_is_read_once() -> None:
 )
 def test_korean_dialect_spellings(text: str, means: dict[str, object]) -> None:
     assert Reader("ko")({"asked": "weakness", "text": text}) == means
+
+
+KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
+    # a hedge that ends in 듯
+    ("numbness", "저린 건 없는듯", {"numbness": "no"}),
+    ("weakness", "응 조금 있는 듯", {"weakness": "yes"}),
+    # the topic said again after the answer; "멀쩡" with no ending
+    ("spreading", "아니 없어 그런 거", {"spreading": "no"}),
+    ("weakness", "ㄴㄴ 힘은 개멀쩡", {"weakness": "no"}),
+    # someone else looked: what they saw is read on its own
+    ("skin_changes", "남편이 봐 줬는데 붓거나 멍든 건 없대요", {"skin_changes": "no"}),
+    ("readback", "아내가 맞대요", {"reply": "yes"}),
+    # "something is off" at the readback is a no there, and only there
+    ("readback", "음 뭔가 좀 다른 것 같은데요", {"reply": "no"}),
+    ("readback", "네 그렇게 기록해 주세요", {"reply": "yes"}),
+    # a question back, and asking to hear it again
+    ("duration", "그건 왜 물어보시는 거예요?", {"command": "why"}),
+    ("spreading", "미안한데 방금 거 다시 한 번 말해 줄래요?", {"command": "repeat"}),
+    # lengths of time in more endings
+    ("duration", "나흘 안됨", {"duration": 4.0, "bound": "below"}),
+    ("follow_up", "사흘은 안 됐을걸요", {"duration": 3.0, "bound": "below"}),
+    ("duration", "그저께 처음 떨렸어요", {"duration": 2.0}),
+    ("duration", "한 열흘 됐을 거여", {"duration": 10.0}),
+]
+
+
+@pytest.mark.parametrize(("asked", "text", "means"), KO_PHRASINGS)
+def test_korean_phrasings_are_read_as_meant(
+    asked: str, text: str, means: dict[str, object]
+) -> None:
+    assert Reader("ko")({"asked": asked, "text": text, "read_back": READBACK}) == means
+
+
+def test_all_healed_said_of_another_symptom_is_no_relief() -> None:
+    entry = {"asked": "numbness", "text": "다 나았어요"}  # said of a numbness now gone
+    assert "remedies_helped" not in Reader("ko")(entry)
