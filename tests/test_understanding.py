@@ -534,6 +534,28 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("follow_up", "사흘은 안 됐을걸요", {"duration": 3.0, "bound": "below"}),
     ("duration", "그저께 처음 떨렸어요", {"duration": 2.0}),
     ("duration", "한 열흘 됐을 거여", {"duration": 10.0}),
+    # a denial taken back, about another sign than the one asked
+    (
+        "skin_changes",
+        "아니요, 근데 아까 저린 거 없다고 했는데 사실 좀 있어요",
+        {"skin_changes": "no", "numbness": "yes"},
+    ),
+    # relief that lasted only a while is not relief; "no use" is no
+    ("remedies_helped", "찜질해도 그때뿐이에요", {"remedies_helped": "unsure"}),
+    ("remedies_helped", "스트레칭 해 봤는데 아무 소용 없어요", {"remedies_helped": "no"}),
+    ("remedies_helped", "엄마가 주물러 주니까 싹 가라앉았어요", {"remedies_helped": "yes"}),
+    (
+        "readback",
+        "맞긴 한데 스트레칭 효과는 하루뿐이었어요",
+        {"reply": "yes", "remedies_helped": "unsure"},
+    ),
+    ("readback", "틀렸음 사흘은 넘었어", {"reply": "no", "duration": 3.0, "bound": "above"}),
+    (
+        "readback",
+        "응 맞아 근데 담배를 좀 많이 피우긴 함",
+        {"reply": "yes", "triggers": ["stimulants"]},
+    ),
+    ("weakness", "쫌 있는 거 같아요", {"weakness": "yes"}),
 ]
 
 
