@@ -556,6 +556,16 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
         {"reply": "yes", "triggers": ["stimulants"]},
     ),
     ("weakness", "쫌 있는 거 같아요", {"weakness": "yes"}),
+    # "그냥" before or between answers; typing slips of 없어
+    ("numbness", "그냥 없어요", {"numbness": "no"}),
+    ("numbness", "저린 건 업어 그냥 떨리기만 해요", {"numbness": "no"}),
+    # on and off is not a length of time; "그것도" is the question asked
+    ("duration", "됐다 안 됐다 해서 모르겠어요", {"duration": "unsure"}),
+    ("follow_up", "그것도 모르겠어요", {"duration": "unsure"}),
+    ("confirm:duration", "네 대충 그쯤", {"reply": "yes"}),
+    ("more_tips", "그만하면 됐어요", {"reply": "no"}),
+    ("weakness", "이제 됐어요 그만 물어보세요", {"command": "stop"}),
+    ("skin_changes", "새끼발가락 옆에 멍 같은 게 생겼어요", {"skin_changes": "yes"}),
 ]
 
 
@@ -563,7 +573,11 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
 def test_korean_phrasings_are_read_as_meant(
     asked: str, text: str, means: dict[str, object]
 ) -> None:
-    assert Reader("ko")({"asked": asked, "text": text, "read_back": READBACK}) == means
+    asked, _, question = asked.partition(":")  # "confirm:duration": "Did you say 14 days?"
+    entry = {"asked": asked, "text": text, "read_back": READBACK}
+    if question:
+        entry |= {"question": question, "confirming": 14 if question == "duration" else "no"}
+    assert Reader("ko")(entry) == means
 
 
 def test_all_healed_said_of_another_symptom_is_no_relief() -> None:
