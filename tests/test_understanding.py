@@ -566,6 +566,14 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("more_tips", "그만하면 됐어요", {"reply": "no"}),
     ("weakness", "이제 됐어요 그만 물어보세요", {"command": "stop"}),
     ("skin_changes", "새끼발가락 옆에 멍 같은 게 생겼어요", {"skin_changes": "yes"}),
+    # toes that will not lift, a tiptoe that fails: weakness
+    ("weakness", "요즘 발가락을 위로 올리는 게 좀 어려워요", {"weakness": "yes"}),
+    ("weakness", "근데 까치발은 잘 못 하겠어요", {"weakness": "yes"}),
+    # 멍하다 is numb (멍 alone is a bruise)
+    ("numbness", "발끝이 멍할 때가 있어요", {"numbness": "yes"}),
+    ("numbness", "아이고 떨리기만 하지 화끈거리는 건 없어요", {"numbness": "no"}),
+    ("numbness", "따끔거리거나 저린 건 없어요", {"numbness": "no"}),
+    ("numbness", "아니요 새끼발가락만 바르르 떨려요", {"numbness": "no", "spreading": "no"}),
 ]
 
 
