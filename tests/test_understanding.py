@@ -422,6 +422,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "my foot doesn't give way", {"weakness": "no"}),
         ("spreading", "the twitching hasn't moved", {"spreading": "no"}),
     ],
+    # at the readback a "no" is its reply: the sign after it is news, not denied
+    "readback no": [
+        ("readback", "no, the numbness, I never said", {"reply": "no", "numbness": "yes"}),
+        (
+            "readback",
+            "not quite, the swelling on top of my foot",
+            {"reply": "no", "skin_changes": "yes"},
+        ),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],

@@ -56,6 +56,7 @@ WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when i
 MOMENT_DAYS = 1.0  # a time up to this inside a wildcard ("yesterday") says when, not how long
 REPLY_TURNS = ("confirm", "readback", "more_tips")  # turns where a yes or no is the reply
 TRIGGERS_TURN = "triggers"  # the context of "Do you know what might have set it off?"
+READBACK_TURN = "readback"  # "So: no weakness, ... Is that right?": a no there is the reply
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,8 @@ class Understanding:
                 return Reading(cleaned, tuple(whole))
         pieces = with_leads(pieces, self._is_answer)
         triggers = dict(situation).get("turn") == TRIGGERS_TURN
+        # at the readback a no is its reply ("no, the burning in my foot"): it denies no sign
+        carries = self._no_carries and dict(situation).get("turn") != READBACK_TURN
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         for found in segment(pieces, parse):
@@ -156,7 +159,7 @@ class Understanding:
             # "no, [swelling or colour change]": the no covers what follows it (but not what
             # follows a joining word, "no, and now the tingling …", or starts a sentence)
             after_no = (
-                self._no_carries
+                carries
                 and not joined
                 and not found.sentence
                 and before is not None
