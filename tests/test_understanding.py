@@ -431,6 +431,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"reply": "no", "skin_changes": "yes"},
         ),
     ],
+    # "only that one" says where the twitching is only when spreading is asked
+    "where": [
+        ("numbness", "the little toe is a bit numb, only that one", {"numbness": "yes"}),
+        ("skin_changes", "it's been a bit pink, that toe", {"skin_changes": "yes"}),
+        ("spreading", "only that one", {"spreading": "no"}),
+        ("numbness", "no, it's only the pinky", {"numbness": "no", "spreading": "no"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
