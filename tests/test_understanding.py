@@ -437,6 +437,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "it's been a bit pink, that toe", {"skin_changes": "yes"}),
         ("spreading", "only that one", {"spreading": "no"}),
         ("numbness", "no, it's only the pinky", {"numbness": "no", "spreading": "no"}),
+        # "not strong" said of the pain is no weakness
+        ("skin_changes", "pain is there but not strong", {"skin_changes": "unsure"}),
     ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
