@@ -440,6 +440,29 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         # "not strong" said of the pain is no weakness
         ("skin_changes", "pain is there but not strong", {"skin_changes": "unsure"}),
     ],
+    # what someone has been doing for it is said beside how it went
+    "relief done": [
+        (
+            "remedies_helped",
+            "he's been drinking loads more water and it's settled right down",
+            {"remedies_helped": "yes"},
+        ),
+        (
+            "remedies_helped",
+            "we rubbed her foot every night this week and it's stopped",
+            {"remedies_helped": "yes"},
+        ),
+        (
+            "remedies_helped",
+            "totally, the foot rubs calm it right down",
+            {"remedies_helped": "yes"},
+        ),
+        (
+            "remedies_helped",
+            "i've been doing the stretches every day and it's no better",
+            {"remedies_helped": "no"},
+        ),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
