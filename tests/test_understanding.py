@@ -463,6 +463,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "no"},
         ),
     ],
+    # "Would you like more tips?" answered in other words, with the person's day beside it
+    "more tips": [
+        ("more_tips", "yeah alright, what else you got", {"reply": "yes"}),
+        ("more_tips", "go on then, I've got all day", {"reply": "yes"}),
+        ("more_tips", "no ta, that's plenty to be getting on with", {"reply": "no"}),
+        ("more_tips", "nah I'll be right mate", {"reply": "no"}),
+        ("more_tips", "no thanks, I'll try these first", {"reply": "no"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
