@@ -471,6 +471,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("more_tips", "nah I'll be right mate", {"reply": "no"}),
         ("more_tips", "no thanks, I'll try these first", {"reply": "no"}),
     ],
+    # days misspelt, afternoon said "arvo", a long time said vaguely
+    "when": [
+        ("duration", "sinse wendsday arvo", {"duration": 3.0}),
+        ("duration", "oh a good while now", {"duration": "unsure"}),
+        ("duration", "since today morning", {"duration": 0.25}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
