@@ -121,6 +121,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "That's about the size of it, yes.", {"reply": "yes"}),
         ("readback", "Perfect, yes, you've got it all down.", {"reply": "yes"}),
         ("numbness", "yes, I'm diabetic", {"numbness": "yes"}),
+        ("readback", "yes — hang on a sec — yes that's all right", {"reply": "yes"}),
+        ("readback", "that's it, gotta dash", {"reply": "yes"}),
     ],
     # chat shorthand is spelled out before an answer is read
     "shorthand": [
