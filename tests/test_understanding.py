@@ -123,6 +123,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "yes, I'm diabetic", {"numbness": "yes"}),
         ("readback", "yes — hang on a sec — yes that's all right", {"reply": "yes"}),
         ("readback", "that's it, gotta dash", {"reply": "yes"}),
+        # cold feet is not a sign the source names: beside an answer it is no news
+        ("numbness", "no, his toes always feel a bit cold though", {"numbness": "no"}),
+        ("weakness", "nope, just cold feet", {"weakness": "no"}),
+        ("numbness", "yes, it's cold and numb", {"numbness": "yes"}),
+        ("skin_changes", "no, it's cold and a bit blue", {"skin_changes": "yes"}),
     ],
     # chat shorthand is spelled out before an answer is read
     "shorthand": [
