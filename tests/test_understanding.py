@@ -484,6 +484,23 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "oh a good while now", {"duration": "unsure"}),
         ("duration", "since today morning", {"duration": 0.25}),
     ],
+    # relief denied in words no template has: no relief (with doubt, not sure), never relief
+    "relief denied": [
+        ("remedies_helped", "doesn't seem to matter what I do", {"remedies_helped": "no"}),
+        (
+            "remedies_helped",
+            "the soaks haven't made a blind bit of difference",
+            {"remedies_helped": "no"},
+        ),
+        ("remedies_helped", "she hasn't got round to any of them", {"remedies_helped": "no"}),
+        (
+            "remedies_helped",
+            "I can't honestly tell if they've helped",
+            {"remedies_helped": "unsure"},
+        ),
+        ("remedies_helped", "it eases off but then starts again", {"remedies_helped": "unsure"}),
+        ("remedies_helped", "no, nothing's changed", {"remedies_helped": "no"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
@@ -648,6 +665,13 @@ def test_korean_phrasings_are_read_as_meant(
     if question:
         entry |= {"question": question, "confirming": 14 if question == "duration" else "no"}
     assert Reader("ko")(entry) == means
+
+
+@pytest.mark.parametrize(
+    "text", ["no, nothing has changed", "no, it's still there", "nah it hasn't budged"]
+)
+def test_no_change_said_to_another_question_is_not_about_relief(reader: Reader, text: str) -> None:
+    assert "remedies_helped" not in reader({"asked": "weakness", "text": text})
 
 
 def test_all_healed_said_of_another_symptom_is_no_relief() -> None:

@@ -24,7 +24,7 @@ from voice.intents import (
 from voice.understand.clauses import atoms, segment, with_leads
 from voice.understand.disfluency import said_once
 from voice.understand.spelling import Spelling, shorthands
-from voice.understand.spotting import Spotter
+from voice.understand.spotting import RELIEF_QUESTION, Spotter
 from voice.understand.templates import Match, Templates, words_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -177,6 +177,12 @@ class Understanding:
             if meaning is not None and _when_of(meaning, before, clause):
                 meaning = replace(meaning, spotted=True)
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
+            if (
+                meaning is None
+                and not spotted
+                and dict(situation).get("question") == RELIEF_QUESTION
+            ):
+                spotted = self._spotter.relief_denied(clause)  # "doesn't seem to matter what I do"
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._passing_durations(clause, situation)]

@@ -46,6 +46,12 @@ FOOT_RULE = "spot_foot"
 ELSEWHERE_WORDS = 4  # how far from the sign's word the other body part may be
 # Where a sign's word means something else ("while I was asleep", "dead tired")
 IDIOM_RULE = "spot_idiom"
+# Asked whether home remedies helped: a word of relief ("helped", "difference", "budge") with a
+# negation shortly before it is no relief ("doesn't seem to matter what I do", "water hasn't
+# made a blind bit of difference"); with doubt, not sure. Never relief: that would reassure.
+RELIEF_RULE = "spot_relief"
+RELIEF_QUESTION = "remedies_helped"
+RELIEF_WINDOW = 6  # how far before the word of relief its negation may be
 OWN_RULES = (
     NEGATION_RULE,
     DOUBT_RULE,
@@ -58,6 +64,7 @@ OWN_RULES = (
     MOTION_RULE,
     ELSEWHERE_RULE,
     FOOT_RULE,
+    RELIEF_RULE,
     IDIOM_RULE,
 )
 SPREADING = "spreading"  # the question a place answers
@@ -139,6 +146,23 @@ class Spotter:
             said.append(SPREADING)  # "the whole side of me foot flickers sometimes"
         answer = "unsure" if doubtful else "yes"
         return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
+
+    def relief_denied(self, clause: str) -> list[Meaning]:
+        """No relief said in a clause no template read, to the relief question: a negated word
+        of relief; with doubt, not sure. Nothing otherwise: spotting never reassures."""
+        words = tuple(clause.split())
+        start = self._first(RELIEF_RULE, words)
+        if start is None:
+            return []
+        negations = [n for n in self._cues(NEGATION_RULE, words) if start - RELIEF_WINDOW <= n]
+        doubled = _doubled(start, self._ends(DOUBLE_RULE, words), negations)
+        if self._cues(DOUBT_RULE, words) or doubled:
+            answer = "unsure"  # "can't tell if it's helped", "I wouldn't say nothing helped"
+        elif _negated(start, negations, [], 0):
+            answer = "no"
+        else:
+            return []
+        return [Meaning("report_sign", answer, about=RELIEF_QUESTION, spotted=True)]
 
     def triggers(self, clause: str) -> dict[str, bool]:
         """Every trigger ``clause`` names, and whether it is said (True) or denied (False,
