@@ -501,6 +501,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "it eases off but then starts again", {"remedies_helped": "unsure"}),
         ("remedies_helped", "no, nothing's changed", {"remedies_helped": "no"}),
     ],
+    # strength compared or told as function, where weakness is asked; not elsewhere
+    "strength": [
+        ("weakness", "no, my foot works fine", {"weakness": "no"}),
+        ("weakness", "it's just as strong as the other one", {"weakness": "no"}),
+        ("weakness", "no problems with strength", {"weakness": "no"}),
+        ("weakness", "she can still climb the stairs without any trouble", {"weakness": "no"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
@@ -672,6 +679,13 @@ def test_korean_phrasings_are_read_as_meant(
 )
 def test_no_change_said_to_another_question_is_not_about_relief(reader: Reader, text: str) -> None:
     assert "remedies_helped" not in reader({"asked": "weakness", "text": text})
+
+
+def test_the_same_as_the_other_foot_is_about_strength_only_when_weakness_is_asked(
+    reader: Reader,
+) -> None:
+    assert "weakness" not in reader({"asked": "numbness", "text": "no, my foot works fine"})
+    assert "weakness" not in reader({"asked": "numbness", "text": "it feels the same as before"})
 
 
 def test_all_healed_said_of_another_symptom_is_no_relief() -> None:
