@@ -508,6 +508,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "no problems with strength", {"weakness": "no"}),
         ("weakness", "she can still climb the stairs without any trouble", {"weakness": "no"}),
     ],
+    # sensation, skin and place said in other words
+    "other words": [
+        ("numbness", "nope, feeling's all normal", {"numbness": "no"}),
+        ("numbness", "yes, it's like my foot's gone to sleep", {"numbness": "yes"}),
+        ("skin_changes", "no, her skin's its usual colour", {"skin_changes": "no"}),
+        ("skin_changes", "I can't really see it from here", {"skin_changes": "unsure"}),
+        ("spreading", "honestly I can't tell which toe it is", {"spreading": "unsure"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
