@@ -431,6 +431,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     ],
     # at the readback a "no" is its reply: the sign after it is news, not denied
     "readback no": [
+        ("readback", "hmm, one bit's not quite right", {"reply": "no"}),
+        ("readback", "that's not quite it", {"reply": "no"}),
+        ("readback", "yes. I do smoke though", {"reply": "yes", "triggers": ["stimulants"]}),
         ("readback", "no, the numbness, I never said", {"reply": "no", "numbness": "yes"}),
         (
             "readback",
@@ -698,6 +701,11 @@ def test_the_same_as_the_other_foot_is_about_strength_only_when_weakness_is_aske
 ) -> None:
     assert "weakness" not in reader({"asked": "numbness", "text": "no, my foot works fine"})
     assert "weakness" not in reader({"asked": "numbness", "text": "it feels the same as before"})
+
+
+def test_no_i_did_not_to_did_you_say_is_a_no(reader: Reader) -> None:
+    entry = {"asked": "confirm", "text": "no I didn't", "question": "weakness", "confirming": "no"}
+    assert reader(entry) == {"reply": "no"}
 
 
 def test_all_healed_said_of_another_symptom_is_no_relief() -> None:
