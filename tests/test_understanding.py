@@ -487,6 +487,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "oh a good while now", {"duration": "unsure"}),
         ("duration", "since today morning", {"duration": 0.25}),
         ("duration", "cant remember", {"duration": "unsure"}),
+        ("duration", "ok that's enough questions now", {"command": "stop"}),
         ("duration", "it's been off and on for yonks", {"duration": "unsure"}),
     ],
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
