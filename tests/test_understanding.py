@@ -658,6 +658,10 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
         {"reply": "yes", "triggers": ["stimulants"]},
     ),
     ("weakness", "쫌 있는 거 같아요", {"weakness": "yes"}),
+    # relief told by what was done, no noun for the remedy; no relief "even so"; day by day
+    ("remedies_helped", "담배 끊었더니 많이 좋아졌어요", {"remedies_helped": "yes"}),
+    ("remedies_helped", "찜질해도 마찬가지예요", {"remedies_helped": "no"}),
+    ("remedies_helped", "어떤 날은 좋고 어떤 날은 그대로예요", {"remedies_helped": "unsure"}),
     # "그냥" before or between answers; typing slips of 없어
     ("numbness", "그냥 없어요", {"numbness": "no"}),
     ("numbness", "저린 건 업어 그냥 떨리기만 해요", {"numbness": "no"}),
