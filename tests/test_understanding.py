@@ -662,6 +662,8 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("remedies_helped", "담배 끊었더니 많이 좋아졌어요", {"remedies_helped": "yes"}),
     ("remedies_helped", "찜질해도 마찬가지예요", {"remedies_helped": "no"}),
     ("remedies_helped", "어떤 날은 좋고 어떤 날은 그대로예요", {"remedies_helped": "unsure"}),
+    ("readback", "네 말씀하신 그대로예요", {"reply": "yes"}),
+    ("readback", "틀린 건 하나도 없어요", {"reply": "yes"}),
     # "그냥" before or between answers; typing slips of 없어
     ("numbness", "그냥 없어요", {"numbness": "no"}),
     ("numbness", "저린 건 업어 그냥 떨리기만 해요", {"numbness": "no"}),
@@ -706,6 +708,19 @@ def test_the_same_as_the_other_foot_is_about_strength_only_when_weakness_is_aske
 ) -> None:
     assert "weakness" not in reader({"asked": "numbness", "text": "no, my foot works fine"})
     assert "weakness" not in reader({"asked": "numbness", "text": "it feels the same as before"})
+
+
+@pytest.mark.parametrize(
+    ("locale", "text", "reply"),
+    [
+        ("en", "that's right, no", "yes"),  # the yes, then the no said again
+        ("ko", "맞아요 없어요", "yes"),
+        ("en", "no, you misheard, yes", None),  # the no, then a yes: asked again
+    ],
+)
+def test_a_yes_then_the_no_confirms_a_no(locale: str, text: str, reply: str | None) -> None:
+    entry = {"asked": "confirm", "text": text, "question": "weakness", "confirming": "no"}
+    assert Reader(locale)(entry).get("reply") == reply
 
 
 def test_no_i_did_not_to_did_you_say_is_a_no(reader: Reader) -> None:

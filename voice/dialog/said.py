@@ -95,6 +95,8 @@ def confirms(said: Said, question: str, value: AnswerValue) -> bool | None:
         return False
     replies = set(said.replies)
     if "yes" in replies and "no" in replies and not said.corrected:
+        if value == "no" and said.replies[0] == "yes" and said.replies[-1] == "no":
+            return True  # "that's right, no", "네 맞아요 없어요": the yes, then the no said again
         return None  # "no, you misheard, yes": ask again rather than guess
     if restated or (replies and replies <= {"yes", FINE, value}):
         return "yes" in replies or FINE in replies or restated
