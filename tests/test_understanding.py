@@ -22,12 +22,12 @@ from voice.understand import understanding_for
 # (locale, set): the least share understood right, the most unsafe readings. The goal for the
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
-    ("en", "tune"): (0.98, 0),
-    ("en", "dev"): (0.91, 4),
-    ("en", "test"): (0.78, 0),
+    ("en", "tune"): (0.99, 0),
+    ("en", "dev"): (0.92, 1),
+    ("en", "test"): (0.80, 0),
     ("ko", "tune"): (0.99, 0),
-    ("ko", "dev"): (0.83, 2),
-    ("ko", "test"): (0.80, 2),
+    ("ko", "dev"): (0.90, 0),
+    ("ko", "test"): (0.83, 2),
 }
 
 
@@ -690,7 +690,7 @@ def test_korean_phrasings_are_read_as_meant(
     asked: str, text: str, means: dict[str, object]
 ) -> None:
     asked, _, question = asked.partition(":")  # "confirm:duration": "Did you say 14 days?"
-    entry = {"asked": asked, "text": text, "read_back": READBACK}
+    entry: dict[str, object] = {"asked": asked, "text": text, "read_back": READBACK}
     if question:
         entry |= {"question": question, "confirming": 14 if question == "duration" else "no"}
     assert Reader("ko")(entry) == means
