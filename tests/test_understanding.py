@@ -452,6 +452,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     ],
     # what someone has been doing for it is said beside how it went
     "relief done": [
+        ("remedies_helped", "the hot foot soaks have sorted it", {"remedies_helped": "yes"}),
+        ("remedies_helped", "those new insoles took care of it", {"remedies_helped": "yes"}),
+        (
+            "remedies_helped",
+            "he's much better since he started the magnesium",
+            {"remedies_helped": "yes"},
+        ),
+        ("remedies_helped", "it's better some days", {"remedies_helped": "unsure"}),
+        ("remedies_helped", "ya the stretches help me alot", {"remedies_helped": "yes"}),
         (
             "remedies_helped",
             "he's been drinking loads more water and it's settled right down",
