@@ -531,6 +531,29 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "I can't really see it from here", {"skin_changes": "unsure"}),
         ("spreading", "honestly I can't tell which toe it is", {"spreading": "unsure"}),
     ],
+    # said formally, and lists of denied signs
+    "formal": [
+        ("weakness", "I have not observed any weakness in either leg.", {"weakness": "no"}),
+        ("weakness", "I am not aware of any loss of strength.", {"weakness": "no"}),
+        ("numbness", "Sensation in the foot remains entirely normal.", {"numbness": "no"}),
+        ("spreading", "The twitching has remained confined to the fifth toe.", {"spreading": "no"}),
+        ("spreading", "It has now extended to the neighbouring toe.", {"spreading": "yes"}),
+        (
+            "skin_changes",
+            "There has been no swelling or discolouration whatsoever.",
+            {"skin_changes": "no"},
+        ),
+        (
+            "remedies_helped",
+            "The massage has provided considerable relief.",
+            {"remedies_helped": "yes"},
+        ),
+        ("remedies_helped", "I tried the stretches, to no avail.", {"remedies_helped": "no"}),
+        ("remedies_helped", "There has been a slight improvement.", {"remedies_helped": "unsure"}),
+        ("more_tips", "That would be most helpful, thank you.", {"reply": "yes"}),
+        ("skin_changes", "no swelling, redness or pain", {"skin_changes": "no"}),
+        ("numbness", "no numbness, tingling yes", {"numbness": "yes"}),
+    ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
     ],
