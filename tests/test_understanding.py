@@ -553,6 +553,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("more_tips", "That would be most helpful, thank you.", {"reply": "yes"}),
         ("skin_changes", "no swelling, redness or pain", {"skin_changes": "no"}),
         ("numbness", "no numbness, tingling yes", {"numbness": "yes"}),
+        # polite and roundabout no
+        ("weakness", "I shouldn't think so, love", {"weakness": "no"}),
+        ("spreading", "not noticeably", {"spreading": "no"}),
+        ("skin_changes", "happily not", {"skin_changes": "no"}),
+        ("numbness", "no, I'd have noticed that", {"numbness": "no"}),
     ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
