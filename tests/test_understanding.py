@@ -558,6 +558,10 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("spreading", "not noticeably", {"spreading": "no"}),
         ("skin_changes", "happily not", {"skin_changes": "no"}),
         ("numbness", "no, I'd have noticed that", {"numbness": "no"}),
+        ("spreading", "nope, it's just the little fella", {"spreading": "no"}),
+        ("spreading", "no, it's stayed put in the pinky", {"spreading": "no"}),
+        ("skin_changes", "No, I've checked it properly. Nothing.", {"skin_changes": "no"}),
+        ("skin_changes", "I've had a good look and it's gone red", {"skin_changes": "yes"}),
     ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
