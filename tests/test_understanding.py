@@ -562,6 +562,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("spreading", "no, it's stayed put in the pinky", {"spreading": "no"}),
         ("skin_changes", "No, I've checked it properly. Nothing.", {"skin_changes": "no"}),
         ("skin_changes", "I've had a good look and it's gone red", {"skin_changes": "yes"}),
+        ("weakness", "he says his legs feel normal", {"weakness": "no"}),
     ],
     "restart": [
         ("duration", "it's been um it's been about two weeks", {"duration": 14.0}),
