@@ -145,6 +145,7 @@ class Understanding:
         triggers = dict(situation).get("turn") == TRIGGERS_TURN
         # at the readback a no is its reply ("no, the burning in my foot"): it denies no sign
         carries = self._no_carries and dict(situation).get("turn") != READBACK_TURN
+        relief_asked = dict(situation).get("question") == RELIEF_QUESTION
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         for found in segment(pieces, parse):
@@ -177,11 +178,7 @@ class Understanding:
             if meaning is not None and _when_of(meaning, before, clause):
                 meaning = replace(meaning, spotted=True)
             spotted = self._spotter.spot(clause, after_no) if meaning is None else []
-            if (
-                meaning is None
-                and not spotted
-                and dict(situation).get("question") == RELIEF_QUESTION
-            ):
+            if meaning is None and not spotted and relief_asked:
                 spotted = self._spotter.relief_denied(clause)  # "doesn't seem to matter what I do"
             said = [Part(clause, m) for m in spotted] or [Part(clause, meaning)]
             if meaning is None or meaning.intent in SIGN_INTENTS:
