@@ -123,6 +123,10 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "yes, I'm diabetic", {"numbness": "yes"}),
         ("readback", "yes — hang on a sec — yes that's all right", {"reply": "yes"}),
         ("readback", "that's it, gotta dash", {"reply": "yes"}),
+        ("readback", "sounds right to me", {"reply": "yes"}),
+        ("readback", "yes nothing to add", {"reply": "yes"}),
+        ("readback", "the second one is wrong", {"reply": "no"}),
+        ("readback", "that's not what I said", {"reply": "no"}),
         # cold feet is not a sign the source names: beside an answer it is no news
         ("numbness", "no, his toes always feel a bit cold though", {"numbness": "no"}),
         ("weakness", "nope, just cold feet", {"weakness": "no"}),
@@ -498,6 +502,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "cant remember", {"duration": "unsure"}),
         ("duration", "ok that's enough questions now", {"command": "stop"}),
         ("duration", "it's been off and on for yonks", {"duration": "unsure"}),
+        ("duration", "just the one day", {"duration": 1.0}),
+        ("duration", "this morning it started", {"duration": 0.25}),
+        ("duration", "it began two days back", {"duration": 2.0}),
+        ("duration", "I lost track to be honest", {"duration": "unsure"}),
+        ("follow_up", "under three", {"duration": 3.0, "bound": "below"}),
     ],
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
     "relief denied": [
@@ -522,6 +531,21 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "it's just as strong as the other one", {"weakness": "no"}),
         ("weakness", "no problems with strength", {"weakness": "no"}),
         ("weakness", "she can still climb the stairs without any trouble", {"weakness": "no"}),
+        ("weakness", "nope, walking's no problem", {"weakness": "no"}),
+        ("weakness", "no, I play football twice a week with no issues", {"weakness": "no"}),
+        ("weakness", "I haven't noticed my foot being weak", {"weakness": "no"}),
+        ("weakness", "my ankle keeps rolling", {"weakness": "yes"}),
+    ],
+    # what the person did, told plainly beside a no, is an aside where weakness is asked; told
+    # with a hint of trouble ("only", "slowly", "a stick", "now") it keeps the answer unclear
+    "activity": [
+        ("weakness", "no, I jog every day and it's been fine", {"weakness": "no"}),
+        ("weakness", "nope, I walk the dog every morning", {"weakness": "no"}),
+        ("weakness", "no, I only walk short distances", {}),
+        ("weakness", "no, I walk slowly these days", {}),
+        ("weakness", "no, I walk with a stick", {}),
+        ("weakness", "no, I walk with a limp", {"weakness": "yes"}),
+        ("numbness", "no, I jog every day", {}),
     ],
     # sensation, skin and place said in other words
     "other words": [

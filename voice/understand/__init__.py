@@ -24,7 +24,7 @@ from voice.intents import (
 from voice.understand.clauses import atoms, segment, with_leads
 from voice.understand.disfluency import said_once
 from voice.understand.spelling import Spelling, shorthands
-from voice.understand.spotting import RELIEF_QUESTION, Spotter
+from voice.understand.spotting import ACTIVITY_QUESTION, RELIEF_QUESTION, Spotter
 from voice.understand.templates import Match, Templates, words_of
 
 _LOGGER = logging.getLogger(__name__)
@@ -184,7 +184,7 @@ class Understanding:
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._passing_durations(clause, situation)]
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
-            if said == [Part(clause, None)] and not joined and self._spotter.aside(clause):
+            if said == [Part(clause, None)] and not joined and self._aside(clause, situation):
                 said = [Part(clause, None, aside=True)]
             parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
@@ -354,6 +354,15 @@ class Understanding:
         meaning = meaning_of(match.intent, match.slots, self._today or date.today())
         days = None if meaning is None else meaning.answer
         return isinstance(days, float) and days <= MOMENT_DAYS
+
+    def _aside(self, clause: str, situation: tuple[tuple[str, str], ...]) -> bool:
+        """Does ``clause``, which nothing read, say nothing the consultation records? Asked
+        about weakness, an everyday activity told plainly is such an aside too."""
+        if self._spotter.aside(clause):
+            return True
+        context = dict(situation)
+        weakness = context.get("question") == ACTIVITY_QUESTION and context.get("turn") == "answer"
+        return weakness and self._spotter.activity(clause)
 
     def _degree_only(self, clause: str) -> bool:
         """Is ``clause`` only a degree ("a little bit", "slightly")?"""

@@ -33,6 +33,14 @@ CARRY_WORDS = 2
 TOPIC_RULE = "topic"
 TOPIC_LAST_RULE = "topic_last"  # its last word answers by ellipsis: "I thought it had"
 ASIDE_WORDS = 3  # shorter, it may be the answer's own degree ("yes, little bit"): not an aside
+# Asked about weakness, what the person did ("I jog every day", "I went for a long walk
+# yesterday") beside a plain answer is an aside: an everyday activity told with no sign, doubt
+# or negation, whose only topic words are the activity and when it was. "I walk slowly now"
+# ("now", "slowly") or "I use a stick" (no activity) stay unclear.
+ACTIVITY_RULE = "act_verb"
+ACTIVITY_WORDS_RULE = "act_ok"  # topic words an activity may carry: when, how far, how often
+ACTIVITY_HARD_RULE = "act_hard"  # "only short walks", "slowly", "with a stick": keep it unclear
+ACTIVITY_QUESTION = "weakness"
 # A place beyond the pinky ("the sole", "my whole foot") is the twitching spreading only when
 # the clause names no other sign, or names the twitching itself: in "the whole foot is kinda
 # tingly" it is where the tingling is
@@ -66,6 +74,9 @@ OWN_RULES = (
     FOOT_RULE,
     RELIEF_RULE,
     IDIOM_RULE,
+    ACTIVITY_RULE,
+    ACTIVITY_WORDS_RULE,
+    ACTIVITY_HARD_RULE,
 )
 SPREADING = "spreading"  # the question a place answers
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
@@ -109,6 +120,25 @@ class Spotter:
         if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
             return False
         return all(self._first(rule, words) is None for rule in self._topical)
+
+    def activity(self, clause: str) -> bool:
+        """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
+        Any topic word besides the activity and its when, or a sign, doubt or negation, keeps
+        it unclear."""
+        words = tuple(clause.split())
+        if not self._topical or len(words) < ASIDE_WORDS:
+            return False
+        if self._first(ACTIVITY_RULE, words) is None:
+            return False
+        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
+            return False
+        allowed = self._spans(ACTIVITY_RULE, words) | self._spans(ACTIVITY_WORDS_RULE, words)
+        if not self._spans(TOPIC_RULE, words) <= allowed:
+            return False
+        causes = set(self._cues_of.values())  # "a long walk" may name a cause: no matter here
+        blocking = [ACTIVITY_HARD_RULE]
+        blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
+        return all(self._first(rule, words) is None for rule in blocking)
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
         """The signs ``clause`` names with no negation before them (``negated``: the clause
