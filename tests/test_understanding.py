@@ -524,6 +524,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("remedies_helped", "it eases off but then starts again", {"remedies_helped": "unsure"}),
         ("remedies_helped", "no, nothing's changed", {"remedies_helped": "no"}),
+        ("remedies_helped", "it's just as bad", {"remedies_helped": "no"}),
+        ("remedies_helped", "it hasn't eased off", {"remedies_helped": "no"}),
+        ("remedies_helped", "only while I'm doing the massage", {"remedies_helped": "unsure"}),
+        (
+            "remedies_helped",
+            "hard to say if it's the stretches or just time",
+            {"remedies_helped": "unsure"},
+        ),
+        ("weakness", "only when I climb stairs, then it buckles", {"weakness": "yes"}),
     ],
     # strength compared or told as function, where weakness is asked; not elsewhere
     "strength": [
