@@ -123,10 +123,6 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "yes, I'm diabetic", {"numbness": "yes"}),
         ("readback", "yes — hang on a sec — yes that's all right", {"reply": "yes"}),
         ("readback", "that's it, gotta dash", {"reply": "yes"}),
-        # a word or two beside the answer to a sign question: a name called, another language
-        ("spreading", "no — Sam, put that down — no", {"spreading": "no"}),
-        ("weakness", "nein, nothing like that", {"weakness": "no"}),
-        ("numbness", "no, tad", {}),  # a degree beside a no: asked again
         ("readback", "sounds right to me", {"reply": "yes"}),
         ("readback", "yes nothing to add", {"reply": "yes"}),
         ("readback", "the second one is wrong", {"reply": "no"}),

@@ -358,12 +358,10 @@ class Understanding:
     def _aside(self, clause: str, situation: tuple[tuple[str, str], ...]) -> bool:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked
         about weakness, an everyday activity told plainly is such an aside too."""
-        context = dict(situation)
-        answering = context.get("turn") == "answer"
-        sign_asked = answering and self._spotter.asks_sign(context.get("question"))
-        if self._spotter.aside(clause, sign_asked):
+        if self._spotter.aside(clause):
             return True
-        weakness = answering and context.get("question") == ACTIVITY_QUESTION
+        context = dict(situation)
+        weakness = context.get("question") == ACTIVITY_QUESTION and context.get("turn") == "answer"
         return weakness and self._spotter.activity(clause)
 
     def _degree_only(self, clause: str) -> bool:

@@ -109,23 +109,17 @@ class Spotter:
             else ()
         )
 
-    def aside(self, clause: str, sign_asked: bool = False) -> bool:
+    def aside(self, clause: str) -> bool:
         """Does ``clause`` (which no template read) say nothing the consultation records?
         "Perfect, yes, [you've got it all down]": said in passing, nothing to ask again about.
         Any word that might carry a sign, a time, a remedy, a cause, a doubt or a negation
-        keeps it unclear. Asked about a sign (``sign_asked``), a word or two may be an aside
-        too ("nein, nothing like that", "no — Sam, put that down — no"): a degree there
-        changes no answer, as it would relief's."""
+        keeps it unclear."""
         words = tuple(clause.split())
-        if not self._topical or (len(words) < ASIDE_WORDS and not sign_asked):
+        if not self._topical or len(words) < ASIDE_WORDS:
             return False
         if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
             return False
         return all(self._first(rule, words) is None for rule in self._topical)
-
-    def asks_sign(self, question: str | None) -> bool:
-        """Is ``question`` one about a sign (weakness, numbness, spreading, skin changes)?"""
-        return question in self._signs
 
     def activity(self, clause: str) -> bool:
         """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
