@@ -534,6 +534,19 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("weakness", "only when I climb stairs, then it buckles", {"weakness": "yes"}),
     ],
+    # an answer that opens with "not sure" and names the sign only in passing is not sure;
+    # told outright and then hedged ("a bit puffy maybe") it is a yes
+    "not sure first": [
+        (
+            "skin_changes",
+            "hmm hard to say, my feet are always kinda pink",
+            {"skin_changes": "unsure"},
+        ),
+        ("spreading", "not sure, maybe my arch?", {"spreading": "unsure"}),
+        ("weakness", "I can't tell, sometimes it feels a bit off", {"weakness": "unsure"}),
+        ("skin_changes", "a bit puffy maybe", {"skin_changes": "yes"}),
+        ("numbness", "not sure, but it does tingle", {"numbness": "yes"}),
+    ],
     # strength compared or told as function, where weakness is asked; not elsewhere
     "strength": [
         ("weakness", "no, my foot works fine", {"weakness": "no"}),

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from voice.intents import (
     ANSWER_INTENTS,
+    ASIDE_INTENT,
     BOUND_INTENTS,
     DURATION_INTENT,
     QUESTION_INTENT,
@@ -134,6 +135,7 @@ def interpret(
         for m in reading.meanings
     )
     denied = asked is None and any(_bare_answer_no(m) for m in reading.meanings)
+    firm: set[str] = set()  # questions a sign was told of outright (not in passing, not hedged)
     for meaning in reading.meanings:
         if meaning.intent == QUESTION_INTENT and meaning.question in consultation.questions:
             named = meaning.question
@@ -154,6 +156,8 @@ def interpret(
                 continue  # a time said in passing may be about something else: only if cautious
             value = _value(consultation, target, meaning)
             values.setdefault(target, []).append((value, meaning.correction, meaning.bound))
+            if value == "yes" and not (meaning.spotted or meaning.hedged):
+                firm.add(target)
         elif meaning.command is not None:
             command = command or meaning.command
         elif meaning.intent in BOUND_INTENTS:
@@ -189,6 +193,8 @@ def interpret(
         facts[target] = value
         if bound:
             bounds[target] = bound
+    if asked in facts and asked not in firm and _opens_unsure(reading, values.get(asked, [])):
+        facts[asked] = UNSURE  # "hard to say, my feet are always kinda pink": not sure
     return Said(
         reply=_combine_replies(replies),
         hedged=hedged,
@@ -202,6 +208,23 @@ def interpret(
         question=question,
         unclear=reading.unclear,
         intents=tuple(m.intent for m in reading.meanings),
+    )
+
+
+def _opens_unsure(reading: Reading, said: list[Said3]) -> bool:
+    """Does the answer open with a plain "not sure" ("I can't tell, sometimes I feel something
+    in the fourth toe") and then say the sign only in passing or hedged, never "no"? The
+    person is not sure: that is the answer, as cautious as the yes and honest in its reason.
+    (After a sign told outright, "a bit puffy maybe", the maybe hedges a yes.)"""
+    values = {value for value, _, _ in said}
+    if values != {UNSURE, "yes"}:
+        return False
+    first = next((m for m in reading.meanings if m.intent != ASIDE_INTENT), None)
+    return (
+        first is not None
+        and first.intent == "answer_unsure"
+        and first.about is None
+        and not first.correction
     )
 
 
