@@ -219,6 +219,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "how can I tell whether it's tingling", {"command": "help"}),
         ("weakness", "I'm not sure what you mean by that", {"command": "help"}),
         ("numbness", "I don't get what you mean, my foot tingles a lot", {"numbness": "yes"}),
+        # the rest of a question back, after "and" or "or", is what it asks about
+        ("numbness", "what's the difference between numb and tingling then", {"command": "help"}),
+        ("numbness", "do you mean I can't feel it, or the fizzy sort?", {"command": "help"}),
+        ("spreading", "spread how", {"command": "help"}),
+        ("spreading", "what, like up my leg?", {"command": "help"}),
+        ("weakness", "why you are asking about leg?", {"command": "why"}),
+        ("triggers", "Oh, never mind all that, let's leave it there.", {"command": "stop"}),
         # a bare term, then a plain no: the term denied (but not "achy, but nothing major")
         ("skin_changes", "redness, nope", {"skin_changes": "no"}),
         ("skin_changes", "achy, but nothing major", {"skin_changes": "unsure"}),

@@ -159,7 +159,9 @@ def interpret(
             if value == "yes" and not (meaning.spotted or meaning.hedged):
                 firm.add(target)
         elif meaning.command is not None:
-            command = command or meaning.command
+            # "what, like up my leg?": the question back, not "say that again"
+            clearer = command == "repeat" and meaning.command == "help"
+            command = meaning.command if clearer or command is None else command
         elif meaning.intent in BOUND_INTENTS:
             bound_reply = meaning.intent
         elif (

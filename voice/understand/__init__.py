@@ -416,6 +416,12 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
             # "what counts as spreading? like the whole foot?": asking, not telling
             out[index] = Part(part.text, Meaning("help"))
             continue
+        asked_after = index and out[index - 1].meaning == Meaning("help")
+        if asked_after and meaning.spotted and (part.joined or part.text.startswith("or ")):
+            # "what's the difference between numb [and tingling then]", "do you mean I can't
+            # feel it, [or the fizzy sort]?": the rest of the question, not a sign told
+            out[index] = Part(part.text, Meaning("help"))
+            continue
         words = len(part.text.split())
         if words > ECHO_WORDS:
             continue
