@@ -305,6 +305,18 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("triggers", "I've been sleeping badly, stressed about work", {"triggers": ["stress"]}),
         ("numbness", "yes my leg is sleeping often", {"numbness": "yes"}),
     ],
+    # causes in everyday words: a class taken up, worry, a local coffee, walking for work
+    "causes": [
+        (
+            "triggers",
+            "I've taken up aqua aerobics and I've been fretting about money",
+            {"triggers": ["exertion", "stress"]},
+        ),
+        ("triggers", "too much kopi lah", {"triggers": ["stimulants"]}),
+        ("triggers", "I walk a lot for my delivery job", {"triggers": ["exertion"]}),
+        ("triggers", "she barely drinks anything", {"triggers": ["hydration"]}),
+        ("weakness", "no mate", {"weakness": "no"}),  # a friend, not the drink
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
