@@ -317,6 +317,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("triggers", "she barely drinks anything", {"triggers": ["hydration"]}),
         ("weakness", "no mate", {"weakness": "no"}),  # a friend, not the drink
     ],
+    # feelings and marks the source does not name as signs are no news beside an answer
+    "not a sign": [
+        ("numbness", "no, it's just a bit itchy", {"numbness": "no"}),
+        ("skin_changes", "no, just some dry skin", {"skin_changes": "no"}),
+        ("skin_changes", "the skin's fine, it's just sweaty", {"skin_changes": "no"}),
+        ("skin_changes", "itchy and swollen", {"skin_changes": "yes"}),
+        ("numbness", "no, it's more of a flicker than a tingle", {}),  # compared: asked again
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
