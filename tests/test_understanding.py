@@ -317,6 +317,18 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("triggers", "she barely drinks anything", {"triggers": ["hydration"]}),
         ("weakness", "no mate", {"weakness": "no"}),  # a friend, not the drink
     ],
+    # someone answering for the person: what they were told, what they saw
+    "for someone": [
+        ("weakness", "asked him, he says no", {"weakness": "no"}),
+        ("numbness", "he's shaking his head", {"numbness": "no"}),
+        ("weakness", "he's not sure", {"weakness": "unsure"}),
+        ("skin_changes", "I've checked his foot, no swelling", {"skin_changes": "no"}),
+        (
+            "skin_changes",
+            "she says it doesn't hurt and I can't see anything",
+            {"skin_changes": "no"},
+        ),
+    ],
     # feelings and marks the source does not name as signs are no news beside an answer
     "not a sign": [
         ("numbness", "no, it's just a bit itchy", {"numbness": "no"}),
