@@ -546,6 +546,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "it began two days back", {"duration": 2.0}),
         ("duration", "I lost track to be honest", {"duration": "unsure"}),
         ("follow_up", "under three", {"duration": 3.0, "bound": "below"}),
+        ("duration", "since wednesday, no, monday", {"duration": 5.0}),
+        ("spreading", "yes, oh no sorry, I misheard, no", {"spreading": "no"}),
+        ("weakness", "i'm not sure, it's hard to tell with my bad knee", {"weakness": "unsure"}),
     ],
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
     "relief denied": [
