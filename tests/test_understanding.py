@@ -575,6 +575,19 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "unsure"},
         ),
         ("weakness", "only when I climb stairs, then it buckles", {"weakness": "yes"}),
+        # relief told, then limited in words no template has: not sure; a sign there is asked
+        ("remedies_helped", "it's eased a bit but not gone", {"remedies_helped": "unsure"}),
+        (
+            "remedies_helped",
+            "some days it works, some days it doesn't",
+            {"remedies_helped": "unsure"},
+        ),
+        ("remedies_helped", "partly", {"remedies_helped": "unsure"}),
+        (
+            "remedies_helped",
+            "yes it's better, but the burning hasn't gone",
+            {"remedies_helped": "yes", "numbness": "yes"},
+        ),
     ],
     # an answer that opens with "not sure" and names the sign only in passing is not sure;
     # told outright and then hedged ("a bit puffy maybe") it is a yes

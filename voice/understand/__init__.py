@@ -188,6 +188,8 @@ class Understanding:
                 said = [Part(clause, None, aside=True)]
             parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
+        if relief_asked:
+            parts = self._relief_limited(parts)
         parts = self._history(parts, dict(situation).get("question"))
         if triggers:
             parts, asking = _causes_denied(parts, asking)
@@ -354,6 +356,27 @@ class Understanding:
         meaning = meaning_of(match.intent, match.slots, self._today or date.today())
         days = None if meaning is None else meaning.answer
         return isinstance(days, float) and days <= MOMENT_DAYS
+
+    def _relief_limited(self, parts: list[Part]) -> list[Part]:
+        """Asked about relief: relief told, and beside it a clause nothing read that limits it
+        ("it's eased a bit [but not gone]", "the first few days it helped, [now not so much]"),
+        is relief not sure. Read as the relief alone it would reassure; asked again, the
+        person has already said what there is to say."""
+        told = any(
+            p.meaning is not None
+            and p.meaning.answer == "yes"
+            and (p.meaning.about == RELIEF_QUESTION or p.meaning.intent in ANSWER_INTENTS)
+            for p in parts
+        )
+        if not told:
+            return parts
+        limited = Meaning("report_sign", "unsure", about=RELIEF_QUESTION, spotted=True)
+        return [
+            replace(p, meaning=limited)
+            if p.meaning is None and not p.aside and self._spotter.limits_relief(p.text)
+            else p
+            for p in parts
+        ]
 
     def _aside(self, clause: str, situation: tuple[tuple[str, str], ...]) -> bool:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked

@@ -60,6 +60,9 @@ IDIOM_RULE = "spot_idiom"
 RELIEF_RULE = "spot_relief"
 RELIEF_QUESTION = "remedies_helped"
 RELIEF_WINDOW = 6  # how far before the word of relief its negation may be
+# Beside relief told ("it's eased a bit"), a clause no template read that limits it ("but not
+# gone", "now not so much", "bad by the evening") makes the relief not sure
+LIMIT_RULE = "relief_limit"
 OWN_RULES = (
     NEGATION_RULE,
     DOUBT_RULE,
@@ -77,6 +80,7 @@ OWN_RULES = (
     ACTIVITY_RULE,
     ACTIVITY_WORDS_RULE,
     ACTIVITY_HARD_RULE,
+    LIMIT_RULE,
 )
 SPREADING = "spreading"  # the question a place answers
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
@@ -176,6 +180,15 @@ class Spotter:
             said.append(SPREADING)  # "the whole side of me foot flickers sometimes"
         answer = "unsure" if doubtful else "yes"
         return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
+
+    def limits_relief(self, clause: str) -> bool:
+        """Does ``clause`` (which no template read) limit the relief told beside it: a negation,
+        or a word of time, return or degree ("but not gone", "now not so much"), and no sign?"""
+        words = tuple(clause.split())
+        named = (*self._signs.values(), PLACE_RULE, PLACE_MOVING_RULE)
+        if any(self._first(rule, words) is not None for rule in named):
+            return False  # "but the burning hasn't gone": a sign, even denied, is asked about
+        return any(self._first(rule, words) is not None for rule in (LIMIT_RULE, NEGATION_RULE))
 
     def relief_denied(self, clause: str) -> list[Meaning]:
         """No relief said in a clause no template read, to the relief question: a negated word
