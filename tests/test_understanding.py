@@ -317,6 +317,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("triggers", "she barely drinks anything", {"triggers": ["hydration"]}),
         ("weakness", "no mate", {"weakness": "no"}),  # a friend, not the drink
     ],
+    # a no said politely, in whole sentences
+    "polite no": [
+        ("weakness", "no, I wouldn't say so", {"weakness": "no"}),
+        ("numbness", "no, not that I've felt", {"numbness": "no"}),
+        ("spreading", "no, I'm glad to say it hasn't", {"spreading": "no"}),
+        ("skin_changes", "no, everything looks as it should", {"skin_changes": "no"}),
+        ("weakness", "no, all fine on that score", {"weakness": "no"}),
+        ("readback", "all good on that front", {"reply": "yes"}),
+    ],
     # someone answering for the person: what they were told, what they saw
     "for someone": [
         ("weakness", "asked him, he says no", {"weakness": "no"}),
