@@ -317,6 +317,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("triggers", "she barely drinks anything", {"triggers": ["hydration"]}),
         ("weakness", "no mate", {"weakness": "no"}),  # a friend, not the drink
     ],
+    # not sure, in whole sentences
+    "not sure": [
+        ("weakness", "that's a tough one", {"weakness": "unsure"}),
+        ("weakness", "I haven't really paid attention", {"weakness": "unsure"}),
+        ("skin_changes", "I'd need to take my sock off to check", {"skin_changes": "unsure"}),
+        ("numbness", "your guess is as good as mine", {"numbness": "unsure"}),
+    ],
     # a no said politely, in whole sentences
     "polite no": [
         ("weakness", "no, I wouldn't say so", {"weakness": "no"}),
