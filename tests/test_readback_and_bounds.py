@@ -128,6 +128,18 @@ def test_a_hedged_yes_to_did_you_say_no_does_not_confirm_it(dialog: Dialog) -> N
     assert "weakness" not in conversation.answers  # a reassuring answer needs a plain yes
 
 
+def test_a_yes_with_a_part_lost_to_did_you_say_no_does_not_confirm_it(dialog: Dialog) -> None:
+    # "skewiff" is in no list: the part about the foot is lost, and it may have said a sign
+    conversation, events = talk(dialog, ("no", 0.3), spoken=True)
+    assert said(events).endswith("Did you say no?"), said(events)
+    events = conversation.hear("yes, though my foot goes all skewiff when I walk")
+    assert "weakness" not in conversation.answers
+    assert conversation.expecting == "weakness", said(events)
+    conversation, _ = talk(dialog, ("yes", 0.3), spoken=True)  # a worrying answer: taken
+    conversation.hear("yes, though my foot goes all skewiff when I walk")
+    assert conversation.answers.get("weakness") == "yes"
+
+
 def test_naming_the_wrong_answer_asks_that_question_again(dialog: Dialog) -> None:
     conversation, _ = talk(dialog, *SELF_CARE, "no", "the weakness one")
     assert conversation.expecting == "weakness" and "weakness" not in conversation.answers

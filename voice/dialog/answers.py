@@ -92,8 +92,11 @@ def hear_confirmation(
     if value is None:
         raise RuntimeError("a pending answer without a value")
     verdict = confirms(said, question, value)
-    if verdict and said.hedged and not worrying(flow.consultation, question, value):
-        verdict = None  # "I think so" to "Did you say no?": a reassuring answer needs a plain yes
+    reassuring_value = not worrying(flow.consultation, question, value)
+    if verdict and (said.hedged or said.unclear) and reassuring_value:
+        # "I think so", or "yes, though my foot goes all skewiff" (part of it lost) to "Did you
+        # say no?": a reassuring answer needs a plain yes
+        verdict = None
     # The same worrying answer heard twice counts, however faint each time; a faint
     # reassuring one needs a clear confirmation, or ends as "not sure".
     repeated = said.facts.get(question) == value or (value == "yes" and "yes" in said.replies)
