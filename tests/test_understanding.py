@@ -353,6 +353,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "itchy and swollen", {"skin_changes": "yes"}),
         ("numbness", "no, it's more of a flicker than a tingle", {}),  # compared: asked again
     ],
+    # a place alone answers where the twitching went only when that is asked
+    "place alone": [
+        ("spreading", "my calf", {"spreading": "yes"}),
+        ("numbness", "No tingling. It just falls asleep a lot, my foot.", {"numbness": "yes"}),
+        ("numbness", "yes, my calf", {"numbness": "yes", "spreading": "yes"}),
+    ],
     # a dropped g is a slip like any other ("swellin" is "swelling")
     "slips": [
         ("skin_changes", "no swellin or bruisin", {"skin_changes": "no"}),
