@@ -716,6 +716,21 @@ def test_phrasings_are_read_as_meant(
 
 
 @pytest.mark.parametrize(
+    ("confirming", "text", "means"),
+    [
+        ("no", "Yes, correct, I told no", {"reply": "yes", "weakness": "no"}),  # said again
+        ("unsure", "yes we're not sure", {"reply": "yes", "weakness": "unsure"}),
+        ("no", "no, I told you yes", {"reply": "no", "weakness": "yes"}),
+    ],
+)
+def test_did_you_say_is_answered_in_the_persons_words(
+    reader: Reader, confirming: str, text: str, means: dict[str, object]
+) -> None:
+    entry = {"asked": "confirm", "question": "weakness", "confirming": confirming, "text": text}
+    assert reader(entry) == means
+
+
+@pytest.mark.parametrize(
     ("asked", "text"),
     [
         # a body part, a look, a feeling, a time, a remedy, a doubt or a negation: not an aside
