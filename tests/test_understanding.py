@@ -554,6 +554,10 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("more_tips", "no ta, that's plenty to be getting on with", {"reply": "no"}),
         ("more_tips", "nah I'll be right mate", {"reply": "no"}),
         ("more_tips", "no thanks, I'll try these first", {"reply": "no"}),
+        ("more_tips", "fire away", {"reply": "yes"}),
+        ("more_tips", "might as well", {"reply": "yes"}),
+        ("more_tips", "I'll pass", {"reply": "no"}),
+        ("more_tips", "no, I think I've got enough to go on", {"reply": "no"}),
     ],
     # days misspelt, afternoon said "arvo", a long time said vaguely
     "when": [
