@@ -596,6 +596,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "it eases off but then starts again", {"remedies_helped": "unsure"}),
         ("remedies_helped", "no, nothing's changed", {"remedies_helped": "no"}),
         ("remedies_helped", "it's just as bad", {"remedies_helped": "no"}),
+        (
+            "remedies_helped",
+            "I've tried the stretches but it keeps on twitching",
+            {"remedies_helped": "no"},
+        ),
+        ("remedies_helped", "nothing's shifted it", {"remedies_helped": "no"}),
+        ("remedies_helped", "sadly not", {"remedies_helped": "no"}),
         ("remedies_helped", "it hasn't eased off", {"remedies_helped": "no"}),
         ("remedies_helped", "only while I'm doing the massage", {"remedies_helped": "unsure"}),
         (
