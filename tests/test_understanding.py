@@ -353,6 +353,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "itchy and swollen", {"skin_changes": "yes"}),
         ("numbness", "no, it's more of a flicker than a tingle", {}),  # compared: asked again
     ],
+    # a new sentence after a "no" is news, even when it opens with a filler
+    "new sentence": [
+        (
+            "spreading",
+            "nope. oh, the big toe on my other foot started this morning",
+            {"spreading": "yes"},
+        ),
+    ],
     # a place alone answers where the twitching went only when that is asked
     "place alone": [
         ("spreading", "my calf", {"spreading": "yes"}),

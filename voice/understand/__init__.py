@@ -148,10 +148,13 @@ class Understanding:
         relief_asked = dict(situation).get("question") == RELIEF_QUESTION
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
+        opens = False  # a sentence opened by a filler left out ("nope. oh, the big toe …")
         for found in segment(pieces, parse):
             clause, meaning, joined = found.text, found.parsed, found.joined
             if meaning is None and self._templates.filler(tuple(clause.split())):
+                opens = opens or found.sentence
                 continue  # "oh gosh", "well": nothing said
+            sentence, opens = found.sentence or opens, False
             if parts and self._repairs(found.joint):
                 # "since monday no sorry since wednesday": the answers before are taken back
                 kept = [i for i, p in enumerate(parts) if not _taken_back(p.meaning)]
@@ -162,7 +165,7 @@ class Understanding:
             after_no = (
                 carries
                 and not joined
-                and not found.sentence
+                and not sentence
                 and before is not None
                 and before.answer == "no"
                 and not before.about
