@@ -442,7 +442,8 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
             # "what counts as spreading? like the whole foot?": asking, not telling
             out[index] = Part(part.text, Meaning("help"))
             continue
-        asked_after = index and out[index - 1].meaning == Meaning("help")
+        previous = out[index - 1].meaning if index else None
+        asked_after = previous is not None and previous.intent == "help"
         if asked_after and meaning.spotted and (part.joined or part.text.startswith("or ")):
             # "what's the difference between numb [and tingling then]", "do you mean I can't
             # feel it, [or the fizzy sort]?": the rest of the question, not a sign told

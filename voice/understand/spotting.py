@@ -119,22 +119,22 @@ class Spotter:
         Any word that might carry a sign, a time, a remedy, a cause, a doubt or a negation
         keeps it unclear."""
         words = tuple(clause.split())
-        if not self._topical or len(words) < ASIDE_WORDS:
-            return False
-        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
+        if not self._may_be_aside(words):
             return False
         return all(self._first(rule, words) is None for rule in self._topical)
+
+    def _may_be_aside(self, words: tuple[str, ...]) -> bool:
+        """Long enough not to be the answer's own degree, and not an answer by ellipsis."""
+        if not self._topical or len(words) < ASIDE_WORDS:
+            return False
+        return self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) < len(words)
 
     def activity(self, clause: str) -> bool:
         """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
         Any topic word besides the activity and its when, or a sign, doubt or negation, keeps
         it unclear."""
         words = tuple(clause.split())
-        if not self._topical or len(words) < ASIDE_WORDS:
-            return False
-        if self._first(ACTIVITY_RULE, words) is None:
-            return False
-        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
+        if not self._may_be_aside(words) or self._first(ACTIVITY_RULE, words) is None:
             return False
         allowed = self._spans(ACTIVITY_RULE, words) | self._spans(ACTIVITY_WORDS_RULE, words)
         if not self._spans(TOPIC_RULE, words) <= allowed:
