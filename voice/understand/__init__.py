@@ -142,10 +142,13 @@ class Understanding:
                 whole = self._all_triggers(situation, [Part(clause, meaning)])
                 return Reading(cleaned, tuple(whole))
         pieces = with_leads(pieces, self._is_answer)
-        triggers = dict(situation).get("turn") == TRIGGERS_TURN
+        turn, asked = dict(situation).get("turn"), dict(situation).get("question")
+        triggers = turn == TRIGGERS_TURN
         # at the readback a no is its reply ("no, the burning in my foot"): it denies no sign
-        carries = self._no_carries and dict(situation).get("turn") != READBACK_TURN
-        relief_asked = dict(situation).get("question") == RELIEF_QUESTION
+        carries = self._no_carries and turn != READBACK_TURN
+        relief_asked = asked == RELIEF_QUESTION
+        # asked about weakness (not at a confirmation): what the person did may be an aside
+        activity_asked = turn == "answer" and asked == ACTIVITY_QUESTION
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         opens = False  # a sentence opened by a filler left out ("nope. oh, the big toe …")
@@ -187,13 +190,13 @@ class Understanding:
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._passing_durations(clause, situation)]
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
-            if said == [Part(clause, None)] and not joined and self._aside(clause, situation):
+            if said == [Part(clause, None)] and not joined and self._aside(clause, activity_asked):
                 said = [Part(clause, None, aside=True)]
             parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
         if relief_asked:
             parts = self._relief_limited(parts)
-        parts = self._history(parts, dict(situation).get("question"))
+        parts = self._history(parts, asked)
         if triggers:
             parts, asking = _causes_denied(parts, asking)
         parts = self._agreeing(situation, _echoes_named(parts, asking))
@@ -381,14 +384,13 @@ class Understanding:
             for p in parts
         ]
 
-    def _aside(self, clause: str, situation: tuple[tuple[str, str], ...]) -> bool:
+    def _aside(self, clause: str, activity_asked: bool) -> bool:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked
-        about weakness, an everyday activity told plainly is such an aside too."""
+        about weakness (``activity_asked``), an everyday activity told plainly is such an aside
+        too."""
         if self._spotter.aside(clause):
             return True
-        context = dict(situation)
-        weakness = context.get("question") == ACTIVITY_QUESTION and context.get("turn") == "answer"
-        return weakness and self._spotter.activity(clause)
+        return activity_asked and self._spotter.activity(clause)
 
     def _degree_only(self, clause: str) -> bool:
         """Is ``clause`` only a degree ("a little bit", "slightly")?"""
