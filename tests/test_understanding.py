@@ -668,6 +668,16 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "no, I walk with a limp", {"weakness": "yes"}),
         ("numbness", "no, I jog every day", {}),
     ],
+    # a sign told of another part of the body, its owner's, is an aside beside the answer;
+    # told after it ("when I touch it with my hand"), or with the foot or the twitching, it is not
+    "elsewhere aside": [
+        ("numbness", "my fingers go numb sometimes but my foot's fine", {"numbness": "no"}),
+        ("weakness", "no, my arms are weak from the gym", {"weakness": "no"}),
+        ("weakness", "my arms are weak from lifting, foot and leg are fine", {"weakness": "no"}),
+        ("numbness", "no, it's numb when I touch it with my hand", {}),
+        ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
+        ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
+    ],
     # sensation, skin and place said in other words
     "other words": [
         ("numbness", "nope, feeling's all normal", {"numbness": "no"}),

@@ -387,8 +387,8 @@ class Understanding:
     def _aside(self, clause: str, activity_asked: bool) -> bool:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked
         about weakness (``activity_asked``), an everyday activity told plainly is such an aside
-        too."""
-        if self._spotter.aside(clause):
+        too; so is a sign told of another part of the body ("my fingers go numb sometimes")."""
+        if self._spotter.aside(clause) or self._spotter.elsewhere(clause):
             return True
         return activity_asked and self._spotter.activity(clause)
 

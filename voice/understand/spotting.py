@@ -52,6 +52,10 @@ MOTION_RULE = "spot_motion"  # "twitching", "flickering", "jumping": the twitchi
 ELSEWHERE_RULE = "spot_elsewhere"
 FOOT_RULE = "spot_foot"
 ELSEWHERE_WORDS = 4  # how far from the sign's word the other body part may be
+# Said of someone's own other body part ("my fingers go numb sometimes", "his arms are weak from
+# the gym"), with no foot, leg, place or twitching in the clause, a sign is an aside beside the
+# answer; told after it ("numb when I touch it with my hand") it is not the owner of the sign
+ELSEWHERE_OWN_RULE = "spot_elsewhere_own"
 # Where a sign's word means something else ("while I was asleep", "dead tired")
 IDIOM_RULE = "spot_idiom"
 # Asked whether home remedies helped: a word of relief ("helped", "difference", "budge") with a
@@ -74,6 +78,7 @@ OWN_RULES = (
     PLACE_MOVING_RULE,
     MOTION_RULE,
     ELSEWHERE_RULE,
+    ELSEWHERE_OWN_RULE,
     FOOT_RULE,
     RELIEF_RULE,
     IDIOM_RULE,
@@ -143,6 +148,22 @@ class Spotter:
         blocking = [ACTIVITY_HARD_RULE]
         blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
         return all(self._first(rule, words) is None for rule in blocking)
+
+    def elsewhere(self, clause: str) -> bool:
+        """Does ``clause`` tell signs only of another part of the body, its owner's ("my
+        fingers go numb sometimes")? A foot, leg, place beyond the pinky or the twitching
+        named keeps it unclear."""
+        words = tuple(clause.split())
+        if not self._may_be_aside(words):
+            return False
+        named = (FOOT_RULE, MOTION_RULE, PLACE_RULE, PLACE_MOVING_RULE)
+        if any(self._first(rule, words) is not None for rule in named):
+            return False
+        owners = self._cues(ELSEWHERE_OWN_RULE, words)
+        signs = [i for rule in self._signs.values() for i in self._cues(rule, words)]
+        return bool(signs) and all(
+            any(0 < s - o <= ELSEWHERE_WORDS + 1 for o in owners) for s in signs
+        )
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
         """The signs ``clause`` names with no negation before them (``negated``: the clause
