@@ -678,6 +678,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
         ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
     ],
+    # a word to someone in the room is an aside; "stop it" or "leave it" alone is said to the
+    # assistant
+    "to others": [
+        ("weakness", "no, hang on, kids, quit it, no weakness", {"weakness": "no"}),
+        ("numbness", "no, love, put that down, no it's fine", {"numbness": "no"}),
+        ("numbness", "yes, the dog's barking, sorry, yes it tingles", {"numbness": "yes"}),
+        ("weakness", "stop it", {"command": "stop"}),
+        ("skin_changes", "leave it, I don't have time for this", {"command": "stop"}),
+    ],
     # sensation, skin and place said in other words
     "other words": [
         ("numbness", "nope, feeling's all normal", {"numbness": "no"}),
