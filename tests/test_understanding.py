@@ -588,6 +588,20 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "i'm not sure, it's hard to tell with my bad knee", {"weakness": "unsure"}),
     ],
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
+    # a list of what was tried is told in passing; the verdict after it answers
+    "tried a list": [
+        (
+            "remedies_helped",
+            "nope, I tried the bananas and the water thing, no difference",
+            {"remedies_helped": "no"},
+        ),
+        (
+            "remedies_helped",
+            "I tried the stretches and the massage, it's much better",
+            {"remedies_helped": "yes"},
+        ),
+        ("remedies_helped", "the massage", {}),
+    ],
     "relief denied": [
         ("remedies_helped", "doesn't seem to matter what I do", {"remedies_helped": "no"}),
         (
