@@ -589,6 +589,17 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     ],
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
     # a list of what was tried is told in passing; the verdict after it answers
+    # worse since a remedy, or no worse than before it: no relief
+    "worse since": [
+        ("remedies_helped", "after massage it became worse", {"remedies_helped": "no"}),
+        ("remedies_helped", "since the stretches it's got a bit worse", {"remedies_helped": "no"}),
+        (
+            "remedies_helped",
+            "it's no worse than before I started doing them",
+            {"remedies_helped": "no"},
+        ),
+        ("skin_changes", "it's no different than before", {}),
+    ],
     "tried a list": [
         (
             "remedies_helped",
