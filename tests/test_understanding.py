@@ -797,6 +797,21 @@ def test_did_you_say_is_answered_in_the_persons_words(
 
 
 @pytest.mark.parametrize(
+    ("text", "means"),
+    [
+        ("no twelve not two", {"reply": "no", "duration": 12.0}),
+        ("not two, twelve", {"reply": "no", "duration": 12.0}),
+        ("twelve days, not two", {"reply": "no", "duration": 12.0}),
+    ],
+)
+def test_a_number_misheard_is_put_right_at_did_you_say(
+    reader: Reader, text: str, means: dict[str, object]
+) -> None:
+    entry = {"asked": "confirm", "question": "duration", "confirming": 2.0, "text": text}
+    assert reader(entry) == means
+
+
+@pytest.mark.parametrize(
     ("asked", "text"),
     [
         # a body part, a look, a feeling, a time, a remedy, a doubt or a negation: not an aside
