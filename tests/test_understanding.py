@@ -612,6 +612,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "yes"},
         ),
         ("remedies_helped", "the massage", {}),
+        ("remedies_helped", "it hadn't helped, I said", {"remedies_helped": "no"}),
+        ("remedies_helped", "the stretches weren't helping", {"remedies_helped": "no"}),
     ],
     "relief denied": [
         ("remedies_helped", "doesn't seem to matter what I do", {"remedies_helped": "no"}),
