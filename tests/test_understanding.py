@@ -705,6 +705,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
         ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
     ],
+    # learner English, and an idiom that is not the sign
+    "have not": [
+        ("weakness", "No, I have not this weakness.", {"weakness": "no"}),
+        ("numbness", "she has not any numbness", {"numbness": "no"}),
+        ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
+    ],
     # a word to someone in the room is an aside; "stop it" or "leave it" alone is said to the
     # assistant
     "to others": [
