@@ -710,6 +710,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "No, I have not this weakness.", {"weakness": "no"}),
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
+        ("spreading", "nuh uh", {"spreading": "no"}),
+        ("numbness", "Negative on all three.", {"numbness": "no"}),
     ],
     # a word to someone in the room is an aside; "stop it" or "leave it" alone is said to the
     # assistant
