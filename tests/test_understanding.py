@@ -711,6 +711,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
         ("spreading", "nuh uh", {"spreading": "no"}),
+        (
+            "spreading",
+            "it is only the little toe, but it is paining very much",
+            {"spreading": "no", "skin_changes": "yes"},
+        ),
         ("numbness", "Negative on all three.", {"numbness": "no"}),
     ],
     # a word to someone in the room is an aside; "stop it" or "leave it" alone is said to the
