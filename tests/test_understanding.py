@@ -711,6 +711,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
         ("spreading", "nuh uh", {"spreading": "no"}),
+        # how often it twitches is not a sign; where relief is asked it is no relief
+        (
+            "spreading",
+            "no, but it's twitching more often than yesterday",
+            {"spreading": "no"},
+        ),
+        ("remedies_helped", "no, it's twitching more often now", {"remedies_helped": "no"}),
         (
             "spreading",
             "it is only the little toe, but it is paining very much",
