@@ -705,6 +705,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
         ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
     ],
+    # a yes told, then a question: the yes is the reply; "yes?" alone is "pardon?"
+    "told then asked": [
+        ("readback", "Yes that's right. Is it bad though? Should I be worried?", {"reply": "yes"}),
+        ("readback", "yes?", {"command": "repeat"}),
+        ("readback", "yes? what do you mean?", {"command": "help"}),
+    ],
     # learner English, and an idiom that is not the sign
     "have not": [
         ("weakness", "No, I have not this weakness.", {"weakness": "no"}),

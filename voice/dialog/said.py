@@ -9,6 +9,7 @@ durations the longer counts; an explicit correction ("no wait, I meant …") win
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -174,6 +175,7 @@ def interpret(
     said_nothing = not (values or replies or triggers or bound_reply)
     if (
         _asks(reading)
+        and not _told_first(reading)
         and not values
         and [r for r, _ in replies] == ["yes"]
         and not _hedged_any(reading)
@@ -301,8 +303,17 @@ def _hedged_any(reading: Reading) -> bool:
     return any(m.hedged for m in reading.meanings)
 
 
+_TOLD_FIRST = re.compile(r"[^?]*[.!]\s")  # a sentence ended by "." or "!" before any "?"
+
+
 def _asks(reading: Reading) -> bool:
     return reading.text.rstrip().endswith("?")
+
+
+def _told_first(reading: Reading) -> bool:
+    """Does the answer open with a sentence told, before any question ("Yes that's right. Is it
+    bad though?"): its yes is a reply, not "yes?" for "pardon?"."""
+    return bool(_TOLD_FIRST.match(reading.text.strip()))
 
 
 def _clarifies(reading: Reading) -> bool:
