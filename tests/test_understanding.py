@@ -963,6 +963,9 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("numbness", "아이고 떨리기만 하지 화끈거리는 건 없어요", {"numbness": "no"}),
     ("numbness", "따끔거리거나 저린 건 없어요", {"numbness": "no"}),
     ("numbness", "아니요 새끼발가락만 바르르 떨려요", {"numbness": "no", "spreading": "no"}),
+    # "하고" ends a clause: its "고" is not "go" ("고고": more tips, please)
+    ("spreading", "그런 것 같기도 하고... 잘 모르겠어요", {"spreading": "unsure"}),
+    ("more_tips", "고고", {"reply": "yes"}),
 ]
 
 
