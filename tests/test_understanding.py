@@ -705,6 +705,16 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
         ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
     ],
+    # how long it feels, beside how long it has been: the time told counts
+    "feels like forever": [
+        (
+            "duration",
+            "feels like forever, but it's been about two days",
+            {"duration": 2.0},
+        ),
+        ("duration", "feels like weeks, but it's been four days", {"duration": 4.0}),
+        ("duration", "it feels like forever", {}),
+    ],
     # a yes told, then a question: the yes is the reply; "yes?" alone is "pardon?"
     "told then asked": [
         ("readback", "Yes that's right. Is it bad though? Should I be worried?", {"reply": "yes"}),
