@@ -762,6 +762,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     "formal": [
         ("weakness", "I have not observed any weakness in either leg.", {"weakness": "no"}),
         ("weakness", "I am not aware of any loss of strength.", {"weakness": "no"}),
+        (
+            "weakness",
+            "I can confirm that I have not experienced any weakness in either foot or leg.",
+            {"weakness": "no"},
+        ),
         ("numbness", "Sensation in the foot remains entirely normal.", {"numbness": "no"}),
         ("spreading", "The twitching has remained confined to the fifth toe.", {"spreading": "no"}),
         ("spreading", "It has now extended to the neighbouring toe.", {"spreading": "yes"}),
