@@ -683,6 +683,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "no, I play football twice a week with no issues", {"weakness": "no"}),
         ("weakness", "I haven't noticed my foot being weak", {"weakness": "no"}),
         ("weakness", "my ankle keeps rolling", {"weakness": "yes"}),
+        ("weakness", "my leg is not having power like before", {"weakness": "yes"}),
+        ("weakness", "the leg doesn't have the strength it used to", {"weakness": "yes"}),
+        ("weakness", "it hasn't lost any strength", {}),
     ],
     # what the person did, told plainly beside a no, is an aside where weakness is asked; told
     # with a hint of trouble ("only", "slowly", "a stick", "now") it keeps the answer unclear
