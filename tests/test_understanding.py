@@ -686,6 +686,13 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "my leg is not having power like before", {"weakness": "yes"}),
         ("weakness", "the leg doesn't have the strength it used to", {"weakness": "yes"}),
         ("weakness", "it hasn't lost any strength", {}),
+        (
+            "weakness",
+            "No, no weakness at all, I walked to the shops and back this morning without any bother",
+            {"weakness": "no"},
+        ),
+        ("weakness", "no trouble at all with the foot", {"weakness": "no"}),
+        ("numbness", "no trouble at all with the foot", {}),
     ],
     # what the person did, told plainly beside a no, is an aside where weakness is asked; told
     # with a hint of trouble ("only", "slowly", "a stick", "now") it keeps the answer unclear
