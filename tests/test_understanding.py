@@ -802,6 +802,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, I'd have noticed that", {"numbness": "no"}),
         ("spreading", "nope, it's just the little fella", {"spreading": "no"}),
         ("spreading", "no, it's stayed put in the pinky", {"spreading": "no"}),
+        ("spreading", "it hasn't budged from the little toe", {"spreading": "no"}),
+        ("spreading", "it never left the little toe", {"spreading": "no"}),
         ("skin_changes", "No, I've checked it properly. Nothing.", {"skin_changes": "no"}),
         ("skin_changes", "I've had a good look and it's gone red", {"skin_changes": "yes"}),
         ("weakness", "he says his legs feel normal", {"weakness": "no"}),
