@@ -725,6 +725,14 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("duration", "feels like weeks, but it's been four days", {"duration": 4.0}),
         ("duration", "it feels like forever", {}),
     ],
+    # a question back in two sentences, the second naming the sign
+    "asked back twice": [
+        (
+            "weakness",
+            "wait what do you mean by weakness? like can't-walk weakness?",
+            {"command": "help"},
+        ),
+    ],
     # a yes told, then a question: the yes is the reply; "yes?" alone is "pardon?"
     "told then asked": [
         ("readback", "Yes that's right. Is it bad though? Should I be worried?", {"reply": "yes"}),

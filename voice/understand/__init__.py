@@ -440,7 +440,12 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         meaning = part.meaning
         if meaning is None or meaning.intent not in SIGN_INTENTS or meaning.about is None:
             continue
-        if asking[index] and index and part.text.startswith(CLARIFYING):
+        # asked in its sentence: "like can't-walk weakness?" is read as "like can't walk" and
+        # "weakness", the question mark after the second
+        in_question = asking[index] or (
+            index + 1 < len(parts) and asking[index + 1] and not parts[index + 1].joined
+        )
+        if in_question and index and part.text.startswith(CLARIFYING):
             # "what counts as spreading? like the whole foot?": asking, not telling
             out[index] = Part(part.text, Meaning("help"))
             continue
@@ -454,7 +459,7 @@ def _echoes_named(parts: list[Part], asking: list[bool]) -> list[Part]:
         words = len(part.text.split())
         if words > ECHO_WORDS:
             continue
-        before = parts[index - 1].meaning if index else None
+        before = out[index - 1].meaning if index else None
         after = parts[index + 1].meaning if index + 1 < len(parts) else None
         # "red? swollen? no and no": the answer after a run of signs said back answers each
         later = range(index + 1, len(parts))
