@@ -737,6 +737,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     "told then asked": [
         ("readback", "Yes that's right. Is it bad though? Should I be worried?", {"reply": "yes"}),
         ("readback", "yes?", {"command": "repeat"}),
+        ("readback", "yes yes go", {"reply": "yes"}),
+        ("readback", "yes, everything ok", {"reply": "yes"}),
+        ("numbness", "everything ok", {"numbness": "no"}),
         ("readback", "yes? what do you mean?", {"command": "help"}),
     ],
     # learner English, and an idiom that is not the sign
