@@ -769,6 +769,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "no, love, put that down, no it's fine", {"numbness": "no"}),
         ("numbness", "yes, the dog's barking, sorry, yes it tingles", {"numbness": "yes"}),
         ("weakness", "sorry, say that again, the kettle's going", {"command": "repeat"}),
+        (
+            "spreading",
+            "dad says no, just the one toe, he's very clear about that",
+            {"spreading": "no"},
+        ),
         ("skin_changes", "why does skin matter for a twitch", {"command": "why"}),
         ("weakness", "stop it", {"command": "stop"}),
         ("skin_changes", "leave it, I don't have time for this", {"command": "stop"}),
