@@ -738,6 +738,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "Yes that's right. Is it bad though? Should I be worried?", {"reply": "yes"}),
         ("readback", "yes?", {"command": "repeat"}),
         ("readback", "yes yes go", {"reply": "yes"}),
+        (
+            "readback",
+            "Something's not right there, but I can't for the life of me think what.",
+            {"reply": "no"},
+        ),
         ("readback", "yes, everything ok", {"reply": "yes"}),
         ("numbness", "everything ok", {"numbness": "no"}),
         ("readback", "yes? what do you mean?", {"command": "help"}),
