@@ -713,6 +713,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "my arms are weak from lifting, foot and leg are fine", {"weakness": "no"}),
         ("numbness", "no, it's numb when I touch it with my hand", {}),
         ("numbness", "no, my hands and feet tingle", {"numbness": "yes"}),
+        ("numbness", "no, the tingling's in my hand", {"numbness": "no"}),
         ("spreading", "no, my hand twitches too", {"spreading": "yes"}),
     ],
     # how long it feels, beside how long it has been: the time told counts
@@ -871,6 +872,20 @@ def test_did_you_say_is_answered_in_the_persons_words(
     reader: Reader, confirming: str, text: str, means: dict[str, object]
 ) -> None:
     entry = {"asked": "confirm", "question": "weakness", "confirming": confirming, "text": text}
+    assert reader(entry) == means
+
+
+@pytest.mark.parametrize(
+    ("question", "confirming", "text", "means"),
+    [
+        ("remedies_helped", "yes", "I said sort of", {"reply": "no", "remedies_helped": "unsure"}),
+        ("numbness", "no", "no, I said a little", {"reply": "no", "numbness": "yes"}),
+    ],
+)
+def test_a_hedged_yes_put_right_at_did_you_say_is_a_yes_or_not_sure_relief(
+    reader: Reader, question: str, confirming: str, text: str, means: dict[str, object]
+) -> None:
+    entry = {"asked": "confirm", "question": question, "confirming": confirming, "text": text}
     assert reader(entry) == means
 
 

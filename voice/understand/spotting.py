@@ -56,6 +56,7 @@ ELSEWHERE_WORDS = 4  # how far from the sign's word the other body part may be
 # the gym"), with no foot, leg, place or twitching in the clause, a sign is an aside beside the
 # answer; told after it ("numb when I touch it with my hand") it is not the owner of the sign
 ELSEWHERE_OWN_RULE = "spot_elsewhere_own"
+ELSEWHERE_IN_RULE = "spot_elsewhere_in"  # or where it is, after it: "the tingling's in my hand"
 # Where a sign's word means something else ("while I was asleep", "dead tired")
 IDIOM_RULE = "spot_idiom"
 # Asked whether home remedies helped: a word of relief ("helped", "difference", "budge") with a
@@ -79,6 +80,7 @@ OWN_RULES = (
     MOTION_RULE,
     ELSEWHERE_RULE,
     ELSEWHERE_OWN_RULE,
+    ELSEWHERE_IN_RULE,
     FOOT_RULE,
     RELIEF_RULE,
     IDIOM_RULE,
@@ -160,10 +162,15 @@ class Spotter:
         if any(self._first(rule, words) is not None for rule in named):
             return False
         owners = self._cues(ELSEWHERE_OWN_RULE, words)
+        places = self._cues(ELSEWHERE_IN_RULE, words)
+
+        def elsewhere(sign: int) -> bool:
+            return any(0 < sign - o <= ELSEWHERE_WORDS + 1 for o in owners) or any(
+                0 < p - sign <= ELSEWHERE_WORDS for p in places
+            )
+
         signs = [i for rule in self._signs.values() for i in self._cues(rule, words)]
-        return bool(signs) and all(
-            any(0 < s - o <= ELSEWHERE_WORDS + 1 for o in owners) for s in signs
-        )
+        return bool(signs) and all(elsewhere(sign) for sign in signs)
 
     def spot(self, clause: str, negated: bool = False) -> list[Meaning]:
         """The signs ``clause`` names with no negation before them (``negated``: the clause
