@@ -688,7 +688,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "it hasn't lost any strength", {}),
         (
             "weakness",
-            "No, no weakness at all, I walked to the shops and back this morning without any bother",
+            "No, no weakness at all, I walked to the shops and back this morning without any fuss",
             {"weakness": "no"},
         ),
         ("weakness", "no trouble at all with the foot", {"weakness": "no"}),
