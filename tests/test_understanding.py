@@ -782,6 +782,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("skin_changes", "why does skin matter for a twitch", {"command": "why"}),
         ("weakness", "stop it", {"command": "stop"}),
+        ("numbness", "slower please", {"command": "repeat"}),
+        ("numbness", "what's the question again", {"command": "repeat"}),
+        ("numbness", "leave me alone", {"command": "stop"}),
         ("skin_changes", "leave it, I don't have time for this", {"command": "stop"}),
     ],
     # sensation, skin and place said in other words
