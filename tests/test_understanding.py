@@ -754,6 +754,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
         ("spreading", "nuh uh", {"spreading": "no"}),
+        ("skin_changes", "I'm going to say no", {"skin_changes": "no"}),
+        ("skin_changes", "doesn't look any different", {"skin_changes": "no"}),
+        ("skin_changes", "no changes", {"skin_changes": "no"}),
+        ("readback", "all clear", {"reply": "yes"}),
+        ("weakness", "all clear", {"weakness": "no"}),
         # how often it twitches is not a sign; where relief is asked it is no relief
         (
             "spreading",
