@@ -754,6 +754,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
         ("spreading", "nuh uh", {"spreading": "no"}),
+        ("numbness", "I'm not a hundred percent", {"numbness": "unsure"}),
+        ("numbness", "I'd be guessing", {"numbness": "unsure"}),
         ("skin_changes", "I'm going to say no", {"skin_changes": "no"}),
         ("skin_changes", "doesn't look any different", {"skin_changes": "no"}),
         ("skin_changes", "no changes", {"skin_changes": "no"}),
