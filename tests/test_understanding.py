@@ -595,6 +595,7 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "it's settled down", {"remedies_helped": "yes"}),
         ("remedies_helped", "yes it's stopped twitching", {"remedies_helped": "yes"}),
         ("remedies_helped", "short-lived", {"remedies_helped": "unsure"}),
+        ("duration", "the better part of a week", {"duration": 7.0, "bound": "below"}),
         ("numbness", "it's settled down", {}),
     ],
     "worse since": [
