@@ -590,8 +590,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     # relief denied in words no template has: no relief (with doubt, not sure), never relief
     # a list of what was tried is told in passing; the verdict after it answers
     # worse since a remedy, or no worse than before it: no relief
-    # relief in other words; relief that did not last is not sure
-    "relief words": [
+    # relief and time in other words; relief that did not last is not sure
+    "relief and time words": [
         ("remedies_helped", "it's settled down", {"remedies_helped": "yes"}),
         ("remedies_helped", "yes it's stopped twitching", {"remedies_helped": "yes"}),
         ("remedies_helped", "short-lived", {"remedies_helped": "unsure"}),
