@@ -692,7 +692,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "I haven't noticed my foot being weak", {"weakness": "no"}),
         ("weakness", "my ankle keeps rolling", {"weakness": "yes"}),
         ("weakness", "my leg is not having power like before", {"weakness": "yes"}),
-        ("readback", "sounds right, but my leg's been buckling", {"reply": "yes", "weakness": "yes"}),
+        (
+            "readback",
+            "sounds right, but my leg's been buckling",
+            {"reply": "yes", "weakness": "yes"},
+        ),
         ("weakness", "the leg doesn't have the strength it used to", {"weakness": "yes"}),
         ("weakness", "it hasn't lost any strength", {}),
         (
