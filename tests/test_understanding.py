@@ -901,29 +901,19 @@ def test_did_you_say_is_answered_in_the_persons_words(
 @pytest.mark.parametrize(
     ("question", "confirming", "text", "means"),
     [
+        # a hedged yes put right: a yes to a sign, not sure to relief
         ("remedies_helped", "yes", "I said sort of", {"reply": "no", "remedies_helped": "unsure"}),
         ("numbness", "no", "no, I said a little", {"reply": "no", "numbness": "yes"}),
+        # a number misheard, put right: the one meant
+        ("duration", 2.0, "no twelve not two", {"reply": "no", "duration": 12.0}),
+        ("duration", 2.0, "not two, twelve", {"reply": "no", "duration": 12.0}),
+        ("duration", 2.0, "twelve days, not two", {"reply": "no", "duration": 12.0}),
     ],
 )
-def test_a_hedged_yes_put_right_at_did_you_say_is_a_yes_or_not_sure_relief(
-    reader: Reader, question: str, confirming: str, text: str, means: dict[str, object]
+def test_an_answer_put_right_at_did_you_say_is_what_was_meant(
+    reader: Reader, question: str, confirming: object, text: str, means: dict[str, object]
 ) -> None:
     entry = {"asked": "confirm", "question": question, "confirming": confirming, "text": text}
-    assert reader(entry) == means
-
-
-@pytest.mark.parametrize(
-    ("text", "means"),
-    [
-        ("no twelve not two", {"reply": "no", "duration": 12.0}),
-        ("not two, twelve", {"reply": "no", "duration": 12.0}),
-        ("twelve days, not two", {"reply": "no", "duration": 12.0}),
-    ],
-)
-def test_a_number_misheard_is_put_right_at_did_you_say(
-    reader: Reader, text: str, means: dict[str, object]
-) -> None:
-    entry = {"asked": "confirm", "question": "duration", "confirming": 2.0, "text": text}
     assert reader(entry) == means
 
 
