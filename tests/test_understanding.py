@@ -754,6 +754,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "yes yes go", {"reply": "yes"}),
         (
             "readback",
+            "yes. and my shoes are tight, maybe that is why",
+            {"reply": "yes", "triggers": ["footwear"]},
+        ),
+        ("triggers", "it's from standing all day", {"triggers": ["exertion"]}),
+        (
+            "readback",
             "Something's not right there, but I can't for the life of me think what.",
             {"reply": "no"},
         ),
