@@ -772,15 +772,22 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "No, I have not this weakness.", {"weakness": "no"}),
         ("numbness", "she has not any numbness", {"numbness": "no"}),
         ("weakness", "I'm weak for chocolate, not in the foot haha", {}),
+    ],
+    # plain no's and not-sure's in other words; "all clear" is fine (a yes to the readback)
+    "plain in other words": [
         ("spreading", "nuh uh", {"spreading": "no"}),
-        ("numbness", "I'm not a hundred percent", {"numbness": "unsure"}),
-        ("numbness", "I'd be guessing", {"numbness": "unsure"}),
+        ("numbness", "Negative on all three.", {"numbness": "no"}),
         ("skin_changes", "I'm going to say no", {"skin_changes": "no"}),
         ("skin_changes", "doesn't look any different", {"skin_changes": "no"}),
         ("skin_changes", "no changes", {"skin_changes": "no"}),
         ("readback", "all clear", {"reply": "yes"}),
         ("weakness", "all clear", {"weakness": "no"}),
-        # how often it twitches is not a sign; where relief is asked it is no relief
+        ("numbness", "I'm not a hundred percent", {"numbness": "unsure"}),
+        ("numbness", "I'd be guessing", {"numbness": "unsure"}),
+    ],
+    # how often it twitches is not a sign (where relief is asked it is no relief); pain told
+    # "very much" is severe
+    "how often, how much": [
         (
             "spreading",
             "no, but it's twitching more often than yesterday",
@@ -792,7 +799,6 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             "it is only the little toe, but it is paining very much",
             {"spreading": "no", "skin_changes": "yes"},
         ),
-        ("numbness", "Negative on all three.", {"numbness": "no"}),
     ],
     # a word to someone in the room is an aside; "stop it" or "leave it" alone is said to the
     # assistant
@@ -806,12 +812,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             "dad says no, just the one toe, he's very clear about that",
             {"spreading": "no"},
         ),
-        ("skin_changes", "why does skin matter for a twitch", {"command": "why"}),
         ("weakness", "stop it", {"command": "stop"}),
+        ("skin_changes", "leave it, I don't have time for this", {"command": "stop"}),
+    ],
+    # commands in other words
+    "commands": [
+        ("skin_changes", "why does skin matter for a twitch", {"command": "why"}),
         ("numbness", "slower please", {"command": "repeat"}),
         ("numbness", "what's the question again", {"command": "repeat"}),
         ("numbness", "leave me alone", {"command": "stop"}),
-        ("skin_changes", "leave it, I don't have time for this", {"command": "stop"}),
     ],
     # sensation, skin and place said in other words
     "other words": [
