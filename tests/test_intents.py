@@ -233,6 +233,12 @@ PLAIN_TALK = [
     ("help", "remedies_helped", {}),
     # A "no" covers the sign its next clause opens with, not one told in a clause of its own
     ("no, swelling or anything", "skin_changes", {"skin_changes": "no"}),
+    # "so" in "don't think so" is a word, not a filler: what follows is news, not what is doubted
+    ("dont think so, my leg is a bit weak", "numbness", {"numbness": "no", "weakness": "yes"}),
+    ("i dont think so my leg is weak", "numbness", {"numbness": "no", "weakness": "yes"}),
+    ("i don't think my leg is weak", "weakness", {"weakness": "no"}),
+    # "her foot is fine" is fine in general, not a word on its skin
+    ("mum says her foot is fine, no weakness", "weakness", {"weakness": "no"}),
     (
         "no that's not right, my brother says the toe's gone red",
         "weakness",

@@ -226,6 +226,16 @@ TAKEN = [
     ("사흘밖에 안 됐어요", "duration", {"duration": 3.0}),  # only that long, not less
     # a bare "있다" answers the question asked; it corrects the one before only with "고 했어요"
     ("있다", "numbness", {"numbness": "yes"}),
+    # a polite ending ends a sentence, though speech comes unpunctuated: the yes agrees with
+    # the denial after it ("yes, there is none"), and news after an ending is read on its own
+    ("예 없습니다 힘은 멀쩡합니다", "weakness", {"weakness": "no"}),
+    ("안 저려요 발등이 좀 부었어요", "numbness", {"numbness": "no", "skin_changes": "yes"}),
+    ("저 요즘 힘이 좀 없어요", "weakness", {"weakness": "yes"}),  # "요즘" is no ending
+    # "probably" alone beside an answer hedges it: "probably not" is a no, "probably" is a yes
+    ("아마 안 저린 것 같아요", "numbness", {"numbness": "no"}),
+    ("없는 것 같아요, 아마?", "numbness", {"numbness": "no"}),
+    ("아마 저려요", "numbness", {"numbness": "yes"}),
+    ("아마", "numbness", {"numbness": "unsure"}),
 ]
 
 

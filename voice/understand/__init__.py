@@ -36,6 +36,10 @@ SAYS_SOMETHING = frozenset(
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
 # expansion rule: "no wait", "scratch that": what came before it in the answer is taken back
 REPAIR_RULE = "self_repair"
+# A sentence's ending ("…습니다", "…어요"): said with more after it, unpunctuated as speech is
+# transcribed, the answer is cut there ("예 없습니다 | 힘은 멀쩡합니다")
+SENTENCE_END_RULE = "sentence_end"
+RUNS_ON_RULE = "sentence_runs_on"  # what no sentence starts with: the ending began a word
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
 DURATION_MARK_RULE = "duration_mark"  # "3일째", "저번주말부터": a length of time ends here
@@ -50,6 +54,7 @@ DEGREE_RULE = "degree"  # "a little bit" right after a sign told is how much of 
 # ("but that was two years ago"): history, not a sign now. Both halves are needed.
 LONG_AGO_RULE = "long_ago"  # a cue anywhere in the sign's clause
 RESOLVED_RULE = "resolved"  # the whole clause joined after it
+HEDGE_RULE = "likely"  # "아마" said alone: the likelihood of the answer beside it
 YES_AGREES_RULE = "yes_agrees"  # a bare yes that agrees with the denial after it ("네, 없어요")
 MAX_JOINT_WORDS = 3  # "even though", "as well as"
 WHEN_WORDS = 2  # "yesterday", "last night": a time alone after a sign is when it happened
@@ -112,6 +117,7 @@ class Understanding:
         self._yes_agrees = self._templates.has_rule(YES_AGREES_RULE)
         self._has_marks = self._templates.has_rule(DURATION_MARK_RULE)
         self._has_openings = self._templates.has_rule(DURATION_OPENING_RULE)
+        self._has_endings = self._templates.has_rule(SENTENCE_END_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -133,7 +139,7 @@ class Understanding:
             return self._cached(self._spelling.correct(clause), wanted, alone, situation)
 
         spelled = said_once(self._spelling.spell_out(cleaned), self._templates.fillers)
-        cut = atoms(spelled, self._joining, self._repairs)
+        cut = atoms(spelled, self._joining, self._repairs, self._sentence_ends)
         pieces = [self._spelling.fix(atom) for atom in cut]
         if len(pieces) == 1:  # one clause as typed: the common case, read at once
             clause = " ".join(pieces[0].words)
@@ -200,6 +206,7 @@ class Understanding:
         if triggers:
             parts, asking = _causes_denied(parts, asking)
         parts = self._agreeing(situation, _echoes_named(parts, asking))
+        parts = self._hedges_folded(parts)
         parts = self._all_triggers(situation, parts)
         _LOGGER.debug("read %r as %s", cleaned, parts)
         return Reading(cleaned, tuple(parts))
@@ -280,6 +287,29 @@ class Understanding:
             if agrees and after is not None and _denies(after):
                 continue
             out.append(part)
+        return out
+
+    def _hedges_folded(self, parts: list[Part]) -> list[Part]:
+        """A word of likelihood said alone beside an answer ("아마 | 안 저린 것 같아요",
+        "없는 것 같아요, | 아마"): that answer, hedged ("probably not" is a no), not "not sure"
+        of its own."""
+        if not self._templates.has_rule(HEDGE_RULE):
+            return parts
+        out = list(parts)
+        for index, part in enumerate(parts):
+            meaning = part.meaning
+            words = tuple(part.text.split())
+            if not (_bare_answer(meaning) and self._templates.covers(HEDGE_RULE, words)):
+                continue
+            near = [k for k in (index + 1, index - 1) if 0 <= k < len(parts)]
+            answer = next((k for k in near if _answers(parts[k].meaning)), None)
+            if answer is None:
+                continue
+            told = parts[answer].meaning
+            assert told is not None  # _answers
+            out[index] = replace(part, meaning=Meaning(ASIDE_INTENT))
+            if told.answer == "yes":
+                out[answer] = replace(parts[answer], meaning=replace(told, hedged=True))
         return out
 
     def _all_triggers(
@@ -412,6 +442,18 @@ class Understanding:
         first = words[:MAX_JOINT_WORDS]
         return max(
             self._templates.rule(JOINING_RULE, first), self._templates.rule(REPAIR_RULE, first)
+        )
+
+    def _sentence_ends(self, words: tuple[str, ...]) -> frozenset[int]:
+        """Where in ``words`` a sentence ended with more said after it: the language's endings
+        (Korean "…습니다", "…어요"); none where it has none."""
+        if not self._has_endings:
+            return frozenset()
+        ends = (self._templates.rule(SENTENCE_END_RULE, words, i) for i in range(len(words)))
+        return frozenset(
+            end
+            for i, end in enumerate(ends)
+            if i < end < len(words) and self._templates.rule(RUNS_ON_RULE, words, end) == end
         )
 
     def _repairs(self, joint: tuple[str, ...]) -> bool:
@@ -549,6 +591,13 @@ def _taken_back(meaning: Meaning | None) -> bool:
     """What a self-repair takes back: a bare yes, no or not sure, or a length of time. A sign
     named stays: "my foot's weak, no wait, it's numb" keeps both, to be safe."""
     return _bare_answer(meaning) or (meaning is not None and meaning.intent == DURATION_INTENT)
+
+
+def _answers(meaning: Meaning | None) -> bool:
+    """A plain yes or no, or a sign told or denied."""
+    if meaning is None or meaning.answer not in ("yes", "no"):
+        return False
+    return meaning.intent in ANSWER_INTENTS or meaning.intent in SIGN_INTENTS
 
 
 def _bare_answer(meaning: Meaning | None) -> bool:

@@ -38,15 +38,19 @@ def atoms(
     text: str,
     joining: Callable[[tuple[str, ...]], int],
     repairs: Callable[[tuple[str, ...]], bool] | None = None,
+    ends: Callable[[tuple[str, ...]], frozenset[int]] | None = None,
 ) -> list[Atom]:
-    """The pieces of ``text``: cut at punctuation and at joining words (which start no piece).
+    """The pieces of ``text``: cut at punctuation, at joining words (which start no piece) and
+    where a sentence's ending says it is over, unpunctuated ("없습니다 힘은 멀쩡합니다").
 
     An answer's first word, and the last word of a piece, never join; but a piece that is
     only a self-repair ("two days... no wait, twelve") joins the piece after it to what came
     before, so that what came before is taken back.
 
     ``joining(words)`` tells how many of the words at the start of ``words`` join clauses
-    (0: none); ``repairs(words)`` whether all of ``words`` is a self-repair.
+    (0: none); ``repairs(words)`` whether all of ``words`` is a self-repair; ``ends(words)``
+    where in ``words`` a sentence ended (a cut there is like a comma: the pieces may still be
+    read again as one clause).
     """
     found: list[Atom] = []
     split = _PUNCTUATION.split(_AND.sub(" and ", text))
@@ -60,8 +64,12 @@ def atoms(
         start = len(found)
         current: list[str] = []
         joint, pending = pending, ()
+        stops = ends(words) if ends is not None else frozenset()
         i = 0
         while i < len(words):
+            if i in stops and current:
+                found.append(Atom(tuple(current), joint))
+                current, joint = [], ()
             n = joining(words[i:])
             # A joining word needs something to join: not the answer's first word, and not
             # a piece's last ("now and then" is one clause; "요즘" is not "요" + "즘").

@@ -39,6 +39,9 @@ from voice.understand.graph import Node, Rule, Seq, Slot, Value, Words, alt, chi
 from voice.understand.words import words_of
 
 MAX_GLUED = 5000  # a run of template parts without spaces expands to at most this
+# Where a skip word is a word of what is said (expansion rule): "I don't think so, my leg is a
+# bit weak" is not "I don't think my leg is a bit weak"
+SAID_RULE = "not_skipped"
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,11 @@ class Templates:
         kept: list[tuple[str, bool]] = []
         i = 0
         while i < len(words):
+            said = self.rule(SAID_RULE, words, i)  # "think so": "so" is a word here
+            if said > i:
+                kept += [(word, False) for word in words[i:said]]
+                i = said
+                continue
             starting = self._skips_from.get(words[i], ())
             skip = next((s for s in starting if words[i : i + len(s)] == s), None)
             for word in skip or words[i : i + 1]:
