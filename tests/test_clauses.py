@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from voice.understand.clauses import atoms, segment
+from voice.understand.clauses import atoms, segment, split_at
 
 
 def no_joints(words: tuple[str, ...]) -> int:
@@ -28,3 +28,33 @@ def test_a_clause_never_reaches_across_a_sentence_end() -> None:
     assert [c.text for c in joined] == ["no sore"]  # a comma may sit inside a clause
     apart = segment(atoms("no. sore?", no_joints), parse)
     assert [(c.text, c.asks) for c in apart] == [("no", False), ("sore", True)]
+
+
+def test_an_unmarked_piece_is_cut_where_clauses_start_into_the_clauses_understood() -> None:
+    known = {"the rest of me is fine", "its just the wee toe", "the rest", "me is fine"}
+
+    def parse(clause: str, alone: bool) -> str | None:
+        return clause if clause in known else None
+
+    words = tuple("the rest of me is fine its just the wee toe".split())
+    # a clause may start at "of" (2), "me" (3) or "its" (6): the fewest pieces that read most
+    assert split_at(words, parse, frozenset({2, 3, 6})) == [
+        ("the rest of me is fine", "the rest of me is fine"),
+        ("its just the wee toe", "its just the wee toe"),
+    ]
+    assert split_at(words, parse, frozenset({6, 10})) == [  # no piece of one word
+        ("the rest of me is fine", "the rest of me is fine"),
+        ("its just the wee toe", "its just the wee toe"),
+    ]
+    assert split_at(words, parse, frozenset({4})) == []  # no cut reads anything
+
+
+def test_a_sentence_ending_cuts_like_a_comma() -> None:
+    def ends(words: tuple[str, ...]) -> frozenset[int]:
+        return frozenset(i + 1 for i, w in enumerate(words[:-1]) if w == "done")
+
+    cut = atoms("all done then more", no_joints, ends=ends)
+    assert [(a.words, a.sentence) for a in cut] == [
+        (("all", "done"), False),
+        (("then", "more"), False),
+    ]

@@ -237,6 +237,17 @@ PLAIN_TALK = [
     ("dont think so, my leg is a bit weak", "numbness", {"numbness": "no", "weakness": "yes"}),
     ("i dont think so my leg is weak", "numbness", {"numbness": "no", "weakness": "yes"}),
     ("i don't think my leg is weak", "weakness", {"weakness": "no"}),
+    # Said without marks, as speech is transcribed: a long answer nothing reads whole is cut
+    # where clauses start, when every piece is then read or an aside; its first "no" stays
+    # with the sign it opens ("no tingling at all"), and a piece is never a bare yes
+    (
+        "no tingling at all my foot feels completely normal its just the twitch",
+        "numbness",
+        {"numbness": "no"},
+    ),
+    ("no weakness at all i walked the dog this morning no bother", "weakness", {"weakness": "no"}),
+    ("i wouldnt say its not numb", "numbness", {"numbness": "yes"}),  # read whole: a sign
+    ("not really its only when i walk far it gets weak", "weakness", {"weakness": "yes"}),
     # "her foot is fine" is fine in general, not a word on its skin
     ("mum says her foot is fine, no weakness", "weakness", {"weakness": "no"}),
     (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -21,7 +21,7 @@ from voice.intents import (
     Meaning,
     meaning_of,
 )
-from voice.understand.clauses import atoms, segment, with_leads
+from voice.understand.clauses import atoms, segment, split_at, with_leads
 from voice.understand.disfluency import said_once
 from voice.understand.spelling import Spelling, shorthands
 from voice.understand.spotting import ACTIVITY_QUESTION, RELIEF_QUESTION, Spotter
@@ -39,6 +39,9 @@ REPAIR_RULE = "self_repair"
 # A sentence's ending ("…습니다", "…어요"): said with more after it, unpunctuated as speech is
 # transcribed, the answer is cut there ("예 없습니다 | 힘은 멀쩡합니다")
 SENTENCE_END_RULE = "sentence_end"
+# Where a clause may start ("its", "i was", "there's"): a long answer said without marks that
+# nothing understands whole is cut there, into the clauses that are understood
+CLAUSE_START_RULE = "clause_start"
 RUNS_ON_RULE = "sentence_runs_on"  # what no sentence starts with: the ending began a word
 LEAD_RULE = "answer_lead"  # expansion rule: a first answer more may follow ("no it's been...")
 NO_CARRIES_RULE = "no_covers_next"  # present: a bare "no" negates the clause right after it
@@ -118,6 +121,7 @@ class Understanding:
         self._has_marks = self._templates.has_rule(DURATION_MARK_RULE)
         self._has_openings = self._templates.has_rule(DURATION_OPENING_RULE)
         self._has_endings = self._templates.has_rule(SENTENCE_END_RULE)
+        self._has_starts = self._templates.has_rule(CLAUSE_START_RULE)
 
     def read(
         self, text: str, prefer: Collection[str] = (), context: Mapping[str, str] | None = None
@@ -158,7 +162,11 @@ class Understanding:
         parts: list[Part] = []
         asking: list[bool] = []  # each part's clause ended with "?"
         opens = False  # a sentence opened by a filler left out ("nope. oh, the big toe …")
-        for found in segment(pieces, parse):
+
+        def split(words: tuple[str, ...]) -> list[tuple[str, Meaning | None]]:
+            return self._split_unmarked(words, parse, activity_asked, triggers)
+
+        for found in segment(pieces, parse, split):
             clause, meaning, joined = found.text, found.parsed, found.joined
             if meaning is None and self._templates.filler(tuple(clause.split())):
                 opens = opens or found.sentence
@@ -443,6 +451,34 @@ class Understanding:
         return max(
             self._templates.rule(JOINING_RULE, first), self._templates.rule(REPAIR_RULE, first)
         )
+
+    def _split_unmarked(
+        self,
+        words: tuple[str, ...],
+        parse: Callable[[str, bool], Meaning | None],
+        activity_asked: bool,
+        triggers: bool,
+    ) -> list[tuple[str, Meaning | None]]:
+        """A long clause nothing understands whole, said without marks, cut where the
+        language's `clause_start` words say a clause may start, when every piece is then
+        understood or an aside ("no the rest of me is fine | its just the wee toe"). Not
+        otherwise: read whole, the clause may still name a sign in passing ("I wouldn't say
+        it's not numb" is not "it's not numb"); nor into a cause said in passing, except where
+        causes are asked; nor into a bare yes, which a piece of a sentence is not."""
+        if not self._has_starts:
+            return []
+        starts = frozenset(
+            i for i in range(1, len(words)) if self._templates.rule(CLAUSE_START_RULE, words, i) > i
+        )
+        pieces = split_at(words, parse, starts)
+        for text, meaning in pieces:
+            if meaning is None and not self._aside(text, activity_asked):
+                return []
+            if meaning is not None and meaning.intent == TRIGGER_INTENT and not triggers:
+                return []
+            if _bare_answer(meaning) and not _is_no(meaning):
+                return []  # "maybe | it is | only my imagination": no yes
+        return pieces
 
     def _sentence_ends(self, words: tuple[str, ...]) -> frozenset[int]:
         """Where in ``words`` a sentence ended with more said after it: the language's endings

@@ -20,6 +20,8 @@ _AND = re.compile(r"\s*[+&]\s*")  # "on my feet all week + lots of coffee"
 MAX_CLAUSE_ATOMS = 4  # a clause is at most this many pieces joined again ("pins and needles")
 MAX_LEAD_WORDS = 4  # "no", "yeah no", "i don't think so": how long a first answer can be
 MAX_SPLIT_WORDS = 8  # a piece cut in two where no mark or joining word says so
+MAX_SPLIT_PIECES = 4  # a long unmarked piece is cut into at most this many clauses
+MIN_PIECE_WORDS = 2  # and none shorter than this
 MAX_ATOMS = 16  # more pieces than this is not one answer; the rest is left not understood
 
 
@@ -134,14 +136,20 @@ class Clause(Generic[T]):
     sentence: bool = False  # it starts a new sentence
 
 
-def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[Clause[T]]:
+def segment(
+    pieces: list[Atom],
+    parse: Callable[[str, bool], T | None],
+    split: Callable[[tuple[str, ...]], list[tuple[str, T | None]]] | None = None,
+) -> list[Clause[T]]:
     """The clauses covering the most words in the fewest pieces, each with what it parsed to.
 
     A run of up to MAX_CLAUSE_ATOMS atoms within one sentence may form one clause; a piece
     nothing understands is kept on its own, as not understood. ``parse(clause, alone)`` is
     told whether the clause is one atom: a template's wildcard may only take words within one
     ("when I walk far"), never words across a joint, which may say something else ("…, and
-    my toe is numb").
+    my toe is numb"). A long piece nothing understands, as speech is transcribed without
+    marks, may also be cut into the clauses ``split(words)`` finds ("no the rest of me is
+    fine | its just the wee toe").
     """
     n = len(pieces)
     # best[i]: (words understood, -clauses, answers rejoined) for pieces[i:], and the clauses
@@ -158,15 +166,16 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
                 # "no swelling just the twitch" is "no swelling" | "just the twitch"
                 # (on a tie it wins: "nope no numbness" is "nope" | "no numbness")
                 (rest_words, rest_clauses, rest_bound), rest = best[j]
-                halves = split_in_two((*pieces[i].words, *pieces[i + 1].words), parse)
+                both = (*pieces[i].words, *pieces[i + 1].words)
+                halves = split_in_two(both, parse)
+                if not halves and split is not None:
+                    halves = split(both)  # "no | tingling at all | my foot feels normal"
                 if halves:
-                    words = len(pieces[i].words) + len(pieces[i + 1].words)
-                    (left, first), (right, second) = halves
-                    cut = [
-                        Clause(left, first, bool(pieces[i].joint), joint=pieces[i].joint),
-                        Clause(right, second, asks=pieces[i + 1].asks),
-                    ]
-                    score = (words + rest_words, rest_clauses - 2, rest_bound + 1)
+                    words = sum(len(c.split()) for c, meant in halves if meant is not None)
+                    cut = [Clause(c, meant) for c, meant in halves]
+                    cut[0] = replace(cut[0], joined=bool(pieces[i].joint), joint=pieces[i].joint)
+                    cut[-1] = replace(cut[-1], asks=pieces[i + 1].asks)
+                    score = (words + rest_words, rest_clauses - len(cut), rest_bound + 1)
                     options.append((score, [*cut, *rest]))
             if parsed is None and j > i + 1:
                 continue
@@ -180,6 +189,16 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
             options.append((score, [first_clause, *rest]))
             if parsed is None:  # "no swelling no redness": two clauses with nothing between
                 halves = split_in_two(pieces[i].words, parse)
+                after_lead = i > 0 and pieces[i - 1].lead  # split with its lead, above
+                if not halves and split is not None and not after_lead:
+                    cuts = split(pieces[i].words)
+                    if cuts:
+                        covered = sum(len(c.split()) for c, meant in cuts if meant is not None)
+                        score = (covered + rest_words, rest_clauses - len(cuts), rest_bound)
+                        said = [Clause(c, meant) for c, meant in cuts]
+                        said[0] = replace(said[0], joined=joined, joint=pieces[i].joint)
+                        said[-1] = replace(said[-1], asks=pieces[i].asks)
+                        options.append((score, [*said, *rest]))
                 if halves:
                     score = (len(pieces[i].words) + rest_words, rest_clauses - 2, rest_bound)
                     (left, first), (right, second) = halves
@@ -190,6 +209,33 @@ def segment(pieces: list[Atom], parse: Callable[[str, bool], T | None]) -> list[
                     options.append((score, [*cut, *rest]))
         best[i] = max(options, key=lambda option: option[0])
     return best[0][1]
+
+
+def split_at(
+    words: tuple[str, ...], parse: Callable[[str, bool], T | None], starts: frozenset[int]
+) -> list[tuple[str, T | None]]:
+    """``words`` cut at some of ``starts`` into the clauses that understand the most words in
+    the fewest pieces (at most MAX_SPLIT_PIECES, each of MIN_PIECE_WORDS or more); [] when no
+    cut understands any."""
+    cuts = sorted(c for c in starts if MIN_PIECE_WORDS <= c <= len(words) - MIN_PIECE_WORDS)
+    points = [0, *cuts, len(words)]
+    # best[k]: (words understood, -pieces) for words[points[k]:], and its pieces
+    best: dict[int, tuple[tuple[int, int], list[tuple[str, T | None]]]] = {
+        len(points) - 1: ((0, 0), [])
+    }
+    for k in range(len(points) - 2, -1, -1):
+        options = []
+        for m in range(k + 1, len(points)):
+            (rest_words, rest_pieces), rest = best[m]
+            if len(rest) >= MAX_SPLIT_PIECES:
+                continue
+            text = " ".join(words[points[k] : points[m]])
+            meant = parse(text, True)
+            covered = points[m] - points[k] if meant is not None else 0
+            options.append(((covered + rest_words, rest_pieces - 1), [(text, meant), *rest]))
+        best[k] = max(options, key=lambda option: option[0])
+    (understood, _), pieces = best[0]
+    return pieces if understood and len(pieces) > 1 else []
 
 
 def split_in_two(
