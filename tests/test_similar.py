@@ -156,7 +156,7 @@ def test_a_guess_denied_asks_the_question_again(dialog: Dialog) -> None:
 def test_a_guess_answered_with_an_answer_takes_that_answer(dialog: Dialog) -> None:
     conversation, _ = talk(dialog, *SKIN, DUSKY, "not sure")
     assert conversation.answers["skin_changes"] == "unsure"
-    strong = "my legs work as well as they ever did"  # no template reads it
+    strong = "my legs carry me about as well as ever"  # no template reads it
     conversation, events = talk(dialog, strong)
     assert said_texts(events)[-1] == GUESS_EN.format(answer="no weakness")
     conversation, _ = talk(dialog, strong, "no, my leg is weak")
