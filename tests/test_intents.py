@@ -248,6 +248,10 @@ PLAIN_TALK = [
     ("no weakness at all i walked the dog this morning no bother", "weakness", {"weakness": "no"}),
     ("i wouldnt say its not numb", "numbness", {"numbness": "yes"}),  # read whole: a sign
     ("not really its only when i walk far it gets weak", "weakness", {"weakness": "yes"}),
+    # Learner English: "no have", a sign then "no have", "from" a time, "plus" as "or more"
+    ("no have weakness", "weakness", {"weakness": "no"}),
+    ("swelling no have colour also normal", "skin_changes", {"skin_changes": "no"}),
+    ("from last 10 days", "duration", {"duration": 10.0}),
     # "her foot is fine" is fine in general, not a word on its skin
     ("mum says her foot is fine, no weakness", "weakness", {"weakness": "no"}),
     (
@@ -325,6 +329,8 @@ def test_answers_as_people_say_them(
 
 
 BOUNDED = [
+    ("two weeks plus", 14.0, "above"),  # "plus", "or more", "and counting": at least that long
+    ("three days and counting", 3.0, "above"),
     ("on and off for a month", 30.0, None),
     ("more than three days", 3.0, "above"),
     ("for more than two weeks", 14.0, "above"),
