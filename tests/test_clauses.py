@@ -36,7 +36,7 @@ def test_an_unmarked_piece_is_cut_where_clauses_start_into_the_clauses_understoo
     def parse(clause: str, alone: bool) -> str | None:
         return clause if clause in known else None
 
-    words = tuple("the rest of me is fine its just the wee toe".split())
+    words = tuple(["the", "rest", "of", "me", "is", "fine", "its", "just", "the", "wee", "toe"])
     # a clause may start at "of" (2), "me" (3) or "its" (6): the fewest pieces that read most
     assert split_at(words, parse, frozenset({2, 3, 6})) == [
         ("the rest of me is fine", "the rest of me is fine"),

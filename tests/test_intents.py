@@ -499,3 +499,32 @@ def test_better_with_no_remedy_named_is_relief_only_when_relief_is_asked(
         "remedies_helped",
     )
     assert relief.facts == {"remedies_helped": "yes"}
+
+
+BESIDE_A_REPLY = [
+    # thanks, an apology or a feeling that names nothing recorded is an aside ...
+    ("yes, all correct. thank you for listening, you have been very kind", True),
+    ("yes thats right, my wife was listening", True),
+    # ... and beside a reply, so is what names nothing a reply could change
+    ("yep that's it, I'll be off to the shops in a bit", True),
+    # but not a sign, a length of time or a word of a mistake
+    ("yes, thank you, I was worried because my ankle tingles", False),
+    ("yes, I think it started about three weeks back", False),
+    ("yes, my wife says you got one wrong", False),
+]
+
+
+@pytest.mark.parametrize(("text", "aside"), BESIDE_A_REPLY)
+def test_what_is_said_beside_a_reply_is_an_aside_unless_it_may_change_it(
+    understand: Understanding, text: str, aside: bool
+) -> None:
+    reading = understand.read(text, context={"turn": "readback"})
+    only_yes = [m.answer for m in reading.meanings if m.intent != "aside"] == ["yes"]
+    assert (only_yes and not reading.unclear) == aside, reading.parts
+
+
+def test_a_length_said_as_when_it_started_is_read_in_passing(understand: Understanding) -> None:
+    text = "yeah the foots gone a bit floppy, they both started last weekend"
+    reading = understand.read(text, context={"turn": "answer", "question": "weakness"})
+    assert {(m.about or m.intent, m.answer) for m in reading.meanings} >= {("weakness", "yes")}
+    assert any(m.intent == "answer_duration" for m in reading.meanings), reading.parts

@@ -204,7 +204,10 @@ class Understanding:
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._passing_durations(clause, situation)]
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
-            if said == [Part(clause, None)] and not joined and self._aside(clause, activity_asked):
+            aside = self._aside(clause, activity_asked) or (
+                turn in REPLY_TURNS and self._spotter.beside_reply(clause)
+            )
+            if said == [Part(clause, None)] and not joined and aside:
                 said = [Part(clause, None, aside=True)]
             parts += [replace(part, joined=joined) for part in said]
             asking += [found.asks] * len(said)
@@ -427,6 +430,8 @@ class Understanding:
         about weakness (``activity_asked``), an everyday activity told plainly is such an aside
         too; so is a sign told of another part of the body ("my fingers go numb sometimes")."""
         if self._spotter.aside(clause) or self._spotter.elsewhere(clause):
+            return True
+        if self._spotter.social(clause):
             return True
         return activity_asked and self._spotter.activity(clause)
 

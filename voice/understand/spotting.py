@@ -68,6 +68,11 @@ RELIEF_WINDOW = 6  # how far before the word of relief its negation may be
 # Beside relief told ("it's eased a bit"), a clause no template read that limits it ("but not
 # gone", "now not so much", "bad by the evening") makes the relief not sure
 LIMIT_RULE = "relief_limit"
+# A clause opened with thanks, an apology or a feeling ("thank you for listening", "sorry, my
+# phone keeps cutting out", "I was really worried"), naming nothing the consultation records,
+# is an aside whatever its other words
+SOCIAL_RULE = "social"
+REPLY_BLOCK_RULE = "reply_news"  # beside a reply: a word that may change it ("wrong", "days")
 OWN_RULES = (
     NEGATION_RULE,
     DOUBT_RULE,
@@ -88,6 +93,8 @@ OWN_RULES = (
     ACTIVITY_WORDS_RULE,
     ACTIVITY_HARD_RULE,
     LIMIT_RULE,
+    SOCIAL_RULE,
+    REPLY_BLOCK_RULE,
 )
 SPREADING = "spreading"  # the question a place answers
 CUE_PREFIX = "cue_"  # cue_<trigger>: what may have set it off, named anywhere in a clause
@@ -135,6 +142,29 @@ class Spotter:
         if not self._topical or len(words) < ASIDE_WORDS:
             return False
         return self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) < len(words)
+
+    def social(self, clause: str) -> bool:
+        """Is ``clause`` said to be kind or to share a feeling ("thank you for listening, my GP
+        never has time", "sorry, my phone keeps cutting out", "I was really worried it was
+        something nasty"), naming no sign, place, twitching, relief or cause? Its other words
+        do not matter: it answers nothing."""
+        words = tuple(clause.split())
+        if self._templates.rule(SOCIAL_RULE, words) == 0:
+            return False
+        blocking = [*self._signs.values(), *self._cues_of.values()]
+        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
+        return all(self._first(rule, words) is None for rule in blocking)
+
+    def beside_reply(self, clause: str) -> bool:
+        """Said beside a reply (to the readback, a "Did you say …?" or "more tips?"): does
+        ``clause`` name nothing a reply could change, no sign, place, twitching, relief,
+        cause, length of time or word of a mistake ("my wife was listening and she agrees")?"""
+        words = tuple(clause.split())
+        if not self._topical or len(words) < ASIDE_WORDS:
+            return False
+        blocking = [*self._signs.values(), *self._cues_of.values(), REPLY_BLOCK_RULE]
+        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
+        return all(self._first(rule, words) is None for rule in blocking)
 
     def activity(self, clause: str) -> bool:
         """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
