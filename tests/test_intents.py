@@ -252,6 +252,24 @@ PLAIN_TALK = [
     ("no have weakness", "weakness", {"weakness": "no"}),
     ("swelling no have colour also normal", "skin_changes", {"skin_changes": "no"}),
     ("from last 10 days", "duration", {"duration": 10.0}),
+    # Ramblers: the twitch told as the toe doing its thing beside the answer; relief "once I
+    # started"; the past tense of fine
+    (
+        "nope legs are fine its just this silly toe going off like a little drum",
+        "weakness",
+        {"weakness": "no"},
+    ),
+    (
+        "No spreading, no swelling. Just the one toe doing its thing.",
+        "spreading",
+        {"spreading": "no", "skin_changes": "no"},
+    ),
+    ("my legs felt completely normal", "weakness", {"weakness": "no"}),
+    (
+        "Once I started the stretches it settled right down",
+        "remedies_helped",
+        {"remedies_helped": "yes"},
+    ),
     # "her foot is fine" is fine in general, not a word on its skin
     ("mum says her foot is fine, no weakness", "weakness", {"weakness": "no"}),
     (
