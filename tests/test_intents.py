@@ -270,6 +270,10 @@ PLAIN_TALK = [
         "remedies_helped",
         {"remedies_helped": "yes"},
     ),
+    # World Englishes: "is paining too much", "it stay in one place", "cannot say really"
+    ("is paining too much at night", "skin_changes", {"skin_changes": "yes"}),
+    ("no it stay in one place", "spreading", {"spreading": "no"}),
+    ("cannot say really", "numbness", {"numbness": "unsure"}),
     # "her foot is fine" is fine in general, not a word on its skin
     ("mum says her foot is fine, no weakness", "weakness", {"weakness": "no"}),
     (
