@@ -147,7 +147,7 @@ COMMANDS = [
     ("못 들었어요", "repeat"), ("도움말", "help"), ("무슨 뜻이에요", "help"),
     ("무슨 말인지 모르겠어요", "help"), ("왜 물어보세요", "why"), ("왜요", "why"),
     ("그게 왜 중요해요", "why"), ("그만", "stop"), ("취소", "stop"), ("그만할게요", "stop"),
-    ("그만 그만 이제 안 할래요", "stop"),
+    ("그만 그만 이제 안 할래요", "stop"), ("왜 그걸 물어보시는 거예요", "why"),
     # what a sign means, asked back in everyday words
     ("저린다는 게 뭔 말이에요", "help"), ("부었다는 게 무슨 느낌이야", "help"),
     ("퍼졌다는 게 어디까지 말씀하시는 거예요", "help"),
@@ -240,6 +240,7 @@ TAKEN = [
     # fresh batch L6: "it seems it's been a few days", a filler before a date, stop said twice
     ("한 며칠 됐나 봐요", "duration", {"duration": 3.0}),
     ("그 저기 한 열흘 됐나 봐요", "duration", {"duration": 10.0}),
+    ("마사지를 매일 하고 있으나 별 차도가 없습니다", "remedies_helped", {"remedies_helped": "no"}),
 ]
 
 
