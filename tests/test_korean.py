@@ -251,6 +251,12 @@ def test_last_weeks_tuesday_is_the_tuesday_of_the_week_before() -> None:
     assert days == [float(date.today().weekday() + 7 - 1)]  # weeks start on Monday
 
 
+def test_a_probably_beside_an_answer_is_folded_into_it_and_leaves_no_part() -> None:
+    context = {"turn": "answer", "question": "numbness"}
+    reading = understanding().read("아마 안 저린 것 같아요", context=context)
+    assert [(m.intent, m.answer) for m in reading.meanings] == [("deny_sign", "no")]
+
+
 def test_to_did_you_say_a_yes_before_a_denial_is_not_taken_either_way() -> None:
     # "네, 없어요" to "Did you say no?" could be "yes, I said none" or "no, there is none":
     # where yes and no are the reply, both stay and the question is asked again

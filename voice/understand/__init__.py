@@ -307,6 +307,7 @@ class Understanding:
         if not self._templates.has_rule(HEDGE_RULE):
             return parts
         out = list(parts)
+        folded: set[int] = set()
         for index, part in enumerate(parts):
             meaning = part.meaning
             words = tuple(part.text.split())
@@ -318,10 +319,10 @@ class Understanding:
                 continue
             told = parts[answer].meaning
             assert told is not None  # _answers
-            out[index] = replace(part, meaning=Meaning(ASIDE_INTENT))
+            folded.add(index)  # said of the answer beside it: no part of its own
             if told.answer == "yes":
                 out[answer] = replace(parts[answer], meaning=replace(told, hedged=True))
-        return out
+        return [part for index, part in enumerate(out) if index not in folded]
 
     def _all_triggers(
         self, situation: tuple[tuple[str, str], ...], parts: list[Part]
