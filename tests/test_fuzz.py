@@ -320,10 +320,25 @@ def test_atheris_finds_no_crash(target: str, tmp_path: Path) -> None:
     for name, data in _seeds(target).items():
         (corpus / name).write_bytes(data)
     script = Path(__file__).with_name("fuzz_atheris.py")
+    # no -rss_limit_mb: libFuzzer's reads the peak this worker once had; the script checks its own
     done = subprocess.run(
         [sys.executable, str(script), target, str(corpus), f"-max_total_time={ATHERIS_SECONDS}",
-         "-rss_limit_mb=2048", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
+         "-rss_limit_mb=0", f"-artifact_prefix={tmp_path}/", "-print_final_stats=1"],
         capture_output=True, text=True, timeout=ATHERIS_SECONDS + 120, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Done" in done.stderr
+
+
+def test_the_fuzzer_fails_on_its_own_memory_not_its_parents(tmp_path: Path) -> None:
+    pytest.importorskip("atheris", reason="atheris has no wheel here (x86_64 CPython <= 3.11)")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "seed").write_bytes(b"RIFF")
+    script = Path(__file__).with_name("fuzz_atheris.py")
+    args = [sys.executable, str(script), "wav", str(corpus), "-max_total_time=5", "-rss_limit_mb=0"]
+    args.append(f"-artifact_prefix={tmp_path}/")
+    low = {**os.environ, "TOE_FUZZ_RSS_MB": "1"}  # every process holds more than 1 MB
+    done = subprocess.run(args, capture_output=True, text=True, timeout=120, check=False, env=low)
+    assert done.returncode != 0
+    assert "MemoryError" in done.stdout + done.stderr
