@@ -430,9 +430,8 @@ class Understanding:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked
         about weakness (``activity_asked``), an everyday activity told plainly is such an aside
         too; so is a sign told of another part of the body ("my fingers go numb sometimes")."""
-        if self._spotter.aside(clause) or self._spotter.elsewhere(clause):
-            return True
-        if self._spotter.social(clause):
+        spotter = self._spotter
+        if spotter.aside(clause) or spotter.elsewhere(clause) or spotter.social(clause):
             return True
         return activity_asked and self._spotter.activity(clause)
 

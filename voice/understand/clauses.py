@@ -171,11 +171,8 @@ def segment(
                 if not halves and split is not None:
                     halves = split(both)  # "no | tingling at all | my foot feels normal"
                 if halves:
-                    words = sum(len(c.split()) for c, meant in halves if meant is not None)
-                    cut = [Clause(c, meant) for c, meant in halves]
-                    cut[0] = replace(cut[0], joined=bool(pieces[i].joint), joint=pieces[i].joint)
-                    cut[-1] = replace(cut[-1], asks=pieces[i + 1].asks)
-                    score = (words + rest_words, rest_clauses - len(cut), rest_bound + 1)
+                    cut = _cut(halves, pieces[i].joint, pieces[i + 1].asks)
+                    score = (_read(halves) + rest_words, rest_clauses - len(cut), rest_bound + 1)
                     options.append((score, [*cut, *rest]))
             if parsed is None and j > i + 1:
                 continue
@@ -193,11 +190,8 @@ def segment(
                 if not halves and split is not None and not after_lead:
                     cuts = split(pieces[i].words)
                     if cuts:
-                        covered = sum(len(c.split()) for c, meant in cuts if meant is not None)
-                        score = (covered + rest_words, rest_clauses - len(cuts), rest_bound)
-                        said = [Clause(c, meant) for c, meant in cuts]
-                        said[0] = replace(said[0], joined=joined, joint=pieces[i].joint)
-                        said[-1] = replace(said[-1], asks=pieces[i].asks)
+                        score = (_read(cuts) + rest_words, rest_clauses - len(cuts), rest_bound)
+                        said = _cut(cuts, pieces[i].joint, pieces[i].asks)
                         options.append((score, [*said, *rest]))
                 if halves:
                     score = (len(pieces[i].words) + rest_words, rest_clauses - 2, rest_bound)
@@ -209,6 +203,19 @@ def segment(
                     options.append((score, [*cut, *rest]))
         best[i] = max(options, key=lambda option: option[0])
     return best[0][1]
+
+
+def _cut(pieces: list[tuple[str, T | None]], joint: tuple[str, ...], asks: bool) -> list[Clause[T]]:
+    """One piece's clauses: the first joined as the piece was, the last asking if it did."""
+    cut = [Clause(text, meant) for text, meant in pieces]
+    cut[0] = replace(cut[0], joined=bool(joint), joint=joint)
+    cut[-1] = replace(cut[-1], asks=asks)
+    return cut
+
+
+def _read(pieces: list[tuple[str, T | None]]) -> int:
+    """How many words of ``pieces`` were understood."""
+    return sum(len(text.split()) for text, meant in pieces if meant is not None)
 
 
 def split_at(

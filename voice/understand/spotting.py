@@ -69,8 +69,8 @@ RELIEF_WINDOW = 6  # how far before the word of relief its negation may be
 # gone", "now not so much", "bad by the evening") makes the relief not sure
 LIMIT_RULE = "relief_limit"
 # A clause opened with thanks, an apology or a feeling ("thank you for listening", "sorry, my
-# phone keeps cutting out", "I was really worried"), naming nothing the consultation records,
-# is an aside whatever its other words
+# phone keeps cutting out", "fingers crossed"), naming nothing the consultation records, is an
+# aside whatever its other words
 SOCIAL_RULE = "social"
 REPLY_BLOCK_RULE = "reply_news"  # beside a reply: a word that may change it ("wrong", "days")
 OWN_RULES = (
@@ -145,15 +145,11 @@ class Spotter:
 
     def social(self, clause: str) -> bool:
         """Is ``clause`` said to be kind or to share a feeling ("thank you for listening, my GP
-        never has time", "sorry, my phone keeps cutting out", "I was really worried it was
-        something nasty"), naming no sign, place, twitching, relief or cause? Its other words
-        do not matter: it answers nothing."""
+        never has time", "sorry, my phone keeps cutting out", "fingers crossed it's nothing"),
+        naming no sign, place, twitching, relief or cause? Its other words do not matter: it
+        answers nothing."""
         words = tuple(clause.split())
-        if self._templates.rule(SOCIAL_RULE, words) == 0:
-            return False
-        blocking = [*self._signs.values(), *self._cues_of.values()]
-        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
-        return all(self._first(rule, words) is None for rule in blocking)
+        return self._templates.rule(SOCIAL_RULE, words) > 0 and self._names_nothing(words)
 
     def beside_reply(self, clause: str) -> bool:
         """Said beside a reply (to the readback, a "Did you say …?" or "more tips?"): does
@@ -162,7 +158,11 @@ class Spotter:
         words = tuple(clause.split())
         if not self._topical or len(words) < ASIDE_WORDS:
             return False
-        blocking = [*self._signs.values(), *self._cues_of.values(), REPLY_BLOCK_RULE]
+        return self._names_nothing(words, REPLY_BLOCK_RULE)
+
+    def _names_nothing(self, words: tuple[str, ...], *also: str) -> bool:
+        """Do ``words`` name no sign, place, twitching, relief or cause (nor match ``also``)?"""
+        blocking = [*self._signs.values(), *self._cues_of.values(), *also]
         blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
         return all(self._first(rule, words) is None for rule in blocking)
 
