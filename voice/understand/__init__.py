@@ -472,9 +472,8 @@ class Understanding:
         causes are asked; nor into a bare yes, which a piece of a sentence is not."""
         if not self._has_starts:
             return []
-        starts = frozenset(
-            i for i in range(1, len(words)) if self._templates.rule(CLAUSE_START_RULE, words, i) > i
-        )
+        ends = self._templates.rule_ends(CLAUSE_START_RULE, words)
+        starts = frozenset(i for i, end in enumerate(ends) if i and end > i)
         pieces = split_at(words, parse, starts)
         for text, meaning in pieces:
             if meaning is None and not self._aside(text, activity_asked):
@@ -490,11 +489,10 @@ class Understanding:
         (Korean "…습니다", "…어요"); none where it has none."""
         if not self._has_endings:
             return frozenset()
-        ends = (self._templates.rule(SENTENCE_END_RULE, words, i) for i in range(len(words)))
+        ends = self._templates.rule_ends(SENTENCE_END_RULE, words)
+        runs_on = self._templates.rule_ends(RUNS_ON_RULE, words)
         return frozenset(
-            end
-            for i, end in enumerate(ends)
-            if i < end < len(words) and self._templates.rule(RUNS_ON_RULE, words, end) == end
+            end for i, end in enumerate(ends) if i < end < len(words) and runs_on[end] == end
         )
 
     def _repairs(self, joint: tuple[str, ...]) -> bool:

@@ -292,16 +292,15 @@ class Spotter:
 
     def _spans(self, rule: str, words: tuple[str, ...]) -> frozenset[int]:
         """The positions of the words that ``rule`` matches."""
-        ends = ((i, self._templates.rule(rule, words, i)) for i in range(len(words)))
-        return frozenset(j for i, end in ends for j in range(i, end))
+        ends = self._templates.rule_ends(rule, words)
+        return frozenset(j for i, end in enumerate(ends) for j in range(i, end))
 
     def _ends(self, rule: str, words: tuple[str, ...]) -> list[int]:
         """Where each match of ``rule`` in ``words`` ends."""
-        ends = (self._templates.rule(rule, words, i) for i in range(len(words)))
-        return [end for i, end in enumerate(ends) if end > i]
+        return [end for i, end in enumerate(self._templates.rule_ends(rule, words)) if end > i]
 
     def _cues(self, rule: str, words: tuple[str, ...]) -> list[int]:
-        return [i for i in range(len(words)) if self._templates.rule(rule, words, i) > i]
+        return [i for i, end in enumerate(self._templates.rule_ends(rule, words)) if end > i]
 
 
 def _doubled(start: int, doubled: list[int], negations: list[int]) -> bool:

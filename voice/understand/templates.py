@@ -203,6 +203,18 @@ class Templates:
         ends = Chart(words).ends(node, start)
         return max(ends, default=start)
 
+    def rule_ends(self, name: str, words: tuple[str, ...]) -> list[int]:
+        """For each word, where the longest match of an expansion rule starting there ends (the
+        word's own position: none), worked out on one chart."""
+        if name not in self._expansion_rules:
+            return list(range(len(words)))
+        node = self._rule_node(name, {}, self._expansion_rules, 0)
+        if id(node) not in self._indexed:
+            index(node)
+            self._indexed.add(id(node))
+        chart = Chart(words)
+        return [max(chart.ends(node, i), default=i) for i in range(len(words))]
+
     def covers(self, name: str, words: tuple[str, ...]) -> bool:
         """Does the expansion rule ``name`` match all of ``words`` (and they are some)?"""
         return bool(words) and self.rule(name, words) == len(words)
@@ -214,9 +226,10 @@ class Templates:
     def _skipping(self, words: tuple[str, ...]) -> list[tuple[str, bool]]:
         """Each word, and whether it is part of a skip word."""
         kept: list[tuple[str, bool]] = []
+        said_ends = self.rule_ends(SAID_RULE, words)  # "think so": "so" is a word here
         i = 0
         while i < len(words):
-            said = self.rule(SAID_RULE, words, i)  # "think so": "so" is a word here
+            said = said_ends[i]
             if said > i:
                 kept += [(word, False) for word in words[i:said]]
                 i = said
