@@ -201,6 +201,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("numbness", "no, but my whole foot does it now", {"numbness": "no", "spreading": "yes"}),
         ("spreading", "my calf flickers while I'm asleep", {"spreading": "yes"}),
+        # a place felt, with no twitching named, is not the twitching gone there
+        ("numbness", "I can't tell, the whole foot just feels weird", {"numbness": "unsure"}),
+        ("numbness", "the whole foot feels twitchy", {"spreading": "yes"}),
     ],
     # asked about relief, a remedy named is what was tried, not what set it off
     "remedies tried": [

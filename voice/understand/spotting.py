@@ -47,6 +47,7 @@ ACTIVITY_QUESTION = "weakness"
 PLACE_RULE = "spot_place"
 PLACE_MOVING_RULE = "spot_place_moving"  # a place that is the twitching's only when named moving
 MOTION_RULE = "spot_motion"  # "twitching", "flickering", "jumping": the twitching named
+FEELING_RULE = "spot_feeling"  # "feels weird": a place felt, not the twitching moved there
 # A part of the body the consultation is not about ("my fingers go numb", "my arms are weak
 # from the gym"): a sign said of it is not the sign, unless the clause names the foot or leg too
 ELSEWHERE_RULE = "spot_elsewhere"
@@ -83,6 +84,7 @@ OWN_RULES = (
     PLACE_RULE,
     PLACE_MOVING_RULE,
     MOTION_RULE,
+    FEELING_RULE,
     ELSEWHERE_RULE,
     ELSEWHERE_OWN_RULE,
     ELSEWHERE_IN_RULE,
@@ -231,7 +233,10 @@ class Spotter:
         # clause of its own that the no before does not cover
         moved = place is not None and motion is not None and motion > place
         placed = told(place) or (moved and told_alone(place))
-        if SPREADING not in said and (not said or motion is not None) and placed:
+        # "the whole foot just feels weird": a feeling there, with no twitching named, is not
+        # the twitching gone there (nor a sign the spotter can name: the clause stays unclear)
+        felt = motion is None and self._first(FEELING_RULE, words) is not None
+        if SPREADING not in said and (not said or motion is not None) and placed and not felt:
             said.append(SPREADING)
         side = self._first(PLACE_MOVING_RULE, words, idioms)
         if SPREADING not in said and motion is not None and told_alone(side):
