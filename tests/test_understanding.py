@@ -1062,6 +1062,14 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     # "하고" ends a clause: its "고" is not "go" ("고고": more tips, please)
     ("spreading", "그런 것 같기도 하고... 잘 모르겠어요", {"spreading": "unsure"}),
     ("more_tips", "고고", {"reply": "yes"}),
+    # a cause named only inside another's word: 운동화 are shoes, not 운동 (exercise)
+    ("triggers", "새로 산 운동화가 좀 꽉 껴요", {"triggers": ["footwear"]}),
+    ("triggers", "새 등산화를 신고 산에 다녀왔어요", {"triggers": ["exertion", "footwear"]}),
+    # dialect and chat endings: -임, 됨, 허고, 맞슈
+    ("skin_changes", "ㄴㄴ 색깔도 그대로임", {"skin_changes": "no"}),
+    ("duration", "3주 됨", {"duration": 21.0}),
+    ("numbness", "그런 것 같기도 허고 아닌 것 같기도 허고", {"numbness": "unsure"}),
+    ("readback", "맞슈 그렇게 적어유", {"reply": "yes"}),
 ]
 
 

@@ -273,15 +273,24 @@ class Spotter:
     def triggers(self, clause: str) -> dict[str, bool]:
         """Every trigger ``clause`` names, and whether it is said (True) or denied (False,
         a negation before it): "sweating buckets at the gym" names both hydration and
-        exertion (a template reads only one); "not stressed" denies stress."""
+        exertion (a template reads only one); "not stressed" denies stress. A cause named
+        only inside another's words is not named: "running shoes" (운동화) are shoes."""
         words = tuple(clause.split())
         negations = self._cues(NEGATION_RULE, words)
         after = self._cues(AFTER_RULE, words)
-        found = {}
-        for trigger, rule in self._cues_of.items():
-            start = self._first(rule, words)
-            if start is not None:
-                found[trigger] = not _negated(start, negations, after, AFTER_TRIGGER)
+        named = [
+            (trigger, i, end)
+            for trigger, rule in self._cues_of.items()
+            for i, end in enumerate(self._templates.rule_ends(rule, words))
+            if end > i
+        ]
+        found: dict[str, bool] = {}
+        for trigger, i, end in named:
+            if trigger not in found and not any(
+                other != trigger and a <= i and end <= b and b - a > end - i
+                for other, a, b in named
+            ):
+                found[trigger] = not _negated(i, negations, after, AFTER_TRIGGER)
         return found
 
     def _first(
