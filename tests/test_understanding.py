@@ -1070,6 +1070,11 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("duration", "3주 됨", {"duration": 21.0}),
     ("numbness", "그런 것 같기도 허고 아닌 것 같기도 허고", {"numbness": "unsure"}),
     ("readback", "맞슈 그렇게 적어유", {"reply": "yes"}),
+    # weakness told as a feeling or with a past-tense ending; relief that only "seems better"
+    ("weakness", "오래 걸으면 다리가 좀 풀리는 느낌은 있어요", {"weakness": "yes"}),
+    ("weakness", "계단 올라갈 때 발에 힘이 잘 안 들어가더라고요", {"weakness": "yes"}),
+    ("spreading", "요새는 허벅지까지 막 뛰어요", {"spreading": "yes"}),
+    ("remedies_helped", "아 좀 나아진 거 같아요", {"remedies_helped": "unsure"}),
 ]
 
 
