@@ -205,6 +205,17 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "I can't tell, the whole foot just feels weird", {"numbness": "unsure"}),
         ("numbness", "the whole foot feels twitchy", {"spreading": "yes"}),
     ],
+    # "you know what" opening a sentence is not "what?"; "more tips is good" is not "I'm good";
+    # a little pain when the shoes are on is mild pain
+    "openers, offers, mild pain": [
+        ("weakness", "you know what, never mind, I'll ask my doctor", {"command": "stop"}),
+        ("more_tips", "Yes please, more tips is good.", {"reply": "yes"}),
+        (
+            "skin_changes",
+            "no but a little bit painful when I wear my shoes",
+            {"skin_changes": "unsure"},
+        ),
+    ],
     # asked about relief, a remedy named is what was tried, not what set it off
     "remedies tried": [
         ("remedies_helped", "I drink loads of water now, no change", {"remedies_helped": "no"}),
@@ -1075,6 +1086,12 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("weakness", "계단 올라갈 때 발에 힘이 잘 안 들어가더라고요", {"weakness": "yes"}),
     ("spreading", "요새는 허벅지까지 막 뛰어요", {"spreading": "yes"}),
     ("remedies_helped", "아 좀 나아진 거 같아요", {"remedies_helped": "unsure"}),
+    # relief that did not come, told beside the length of time
+    (
+        "duration",
+        "일주일 넘었어요 그동안 스트레칭도 해 봤는데 그대로예요",
+        {"duration": 7.0, "bound": "above", "remedies_helped": "no"},
+    ),
 ]
 
 
