@@ -1086,6 +1086,9 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("weakness", "계단 올라갈 때 발에 힘이 잘 안 들어가더라고요", {"weakness": "yes"}),
     ("spreading", "요새는 허벅지까지 막 뛰어요", {"spreading": "yes"}),
     ("remedies_helped", "아 좀 나아진 거 같아요", {"remedies_helped": "unsure"}),
+    # what someone else was told, reported with -래요; half and half is not sure
+    ("skin_changes", "색깔도 그대로래요", {"skin_changes": "no"}),
+    ("remedies_helped", "반반이요 좋은 날도 있고 아닌 날도 있고", {"remedies_helped": "unsure"}),
     # relief that did not come, told beside the length of time
     (
         "duration",
