@@ -23,10 +23,10 @@ from voice.understand import understanding_for
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.99, 0),
-    ("en", "dev"): (0.93, 1),  # 0.945 before the sixth round's harder answers joined it
+    ("en", "dev"): (0.925, 1),  # 0.945 before the sixth and seventh rounds' answers joined it
     ("en", "test"): (0.83, 0),
     ("ko", "tune"): (0.99, 0),
-    ("ko", "dev"): (0.895, 0),  # 0.90 before the sixth round joined it
+    ("ko", "dev"): (0.89, 0),  # 0.90 before the sixth and seventh rounds joined it
     ("ko", "test"): (0.84, 2),
 }
 
