@@ -207,6 +207,24 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     ],
     # "you know what" opening a sentence is not "what?"; "more tips is good" is not "I'm good";
     # a little pain when the shoes are on is mild pain
+    # English as a second language: "is not swelling", "pain yes, very strong", "the small
+    # finger of the foot", "is more", "I think not"
+    "second language": [
+        ("skin_changes", "Is not swelling, the color is normal, no pain.", {"skin_changes": "no"}),
+        (
+            "skin_changes",
+            "No swelling. Pain yes, very strong when I touch it.",
+            {"skin_changes": "yes"},
+        ),
+        ("spreading", "No, only the small finger of the foot.", {"spreading": "no"}),
+        ("follow_up", "Is more.", {"duration": 3.0, "bound": "above"}),
+        ("weakness", "I think not", {"weakness": "no"}),
+        (
+            "remedies_helped",
+            "Yes, after massage with warm oil it is much better.",
+            {"remedies_helped": "yes"},
+        ),
+    ],
     "openers, offers, mild pain": [
         ("weakness", "you know what, never mind, I'll ask my doctor", {"command": "stop"}),
         ("more_tips", "Yes please, more tips is good.", {"reply": "yes"}),
