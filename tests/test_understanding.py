@@ -225,6 +225,20 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
             {"remedies_helped": "yes"},
         ),
     ],
+    # a story told before "anyway" is said in passing; a sign told in it still counts
+    "story, then anyway": [
+        (
+            "weakness",
+            "I was walking the dog and my neighbour stopped me for twenty minutes, anyway no",
+            {"weakness": "no"},
+        ),
+        ("weakness", "my leg keeps dragging, anyway no", {"weakness": "yes"}),
+        (
+            "weakness",
+            "at dinner my calf was jumping under the table, anyway weakness no",
+            {"weakness": "no", "spreading": "yes"},
+        ),
+    ],
     "openers, offers, mild pain": [
         ("weakness", "you know what, never mind, I'll ask my doctor", {"command": "stop"}),
         ("more_tips", "Yes please, more tips is good.", {"reply": "yes"}),
@@ -1104,6 +1118,12 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("weakness", "계단 올라갈 때 발에 힘이 잘 안 들어가더라고요", {"weakness": "yes"}),
     ("spreading", "요새는 허벅지까지 막 뛰어요", {"spreading": "yes"}),
     ("remedies_helped", "아 좀 나아진 거 같아요", {"remedies_helped": "unsure"}),
+    # a story told before 아무튼 is said in passing
+    (
+        "numbness",
+        "어제 목욕탕 갔다 왔는데 사람이 엄청 많더라고요 아무튼 저린 건 없어요",
+        {"numbness": "no"},
+    ),
     # what someone else was told, reported with -래요; half and half is not sure
     ("skin_changes", "색깔도 그대로래요", {"skin_changes": "no"}),
     ("remedies_helped", "반반이요 좋은 날도 있고 아닌 날도 있고", {"remedies_helped": "unsure"}),

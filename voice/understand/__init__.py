@@ -36,6 +36,7 @@ SAYS_SOMETHING = frozenset(
 JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "although", "and"
 # expansion rule: "no wait", "scratch that": what came before it in the answer is taken back
 REPAIR_RULE = "self_repair"
+STORY_RULE = "story_close"  # "anyway": what was told before was a story, the answer follows
 # A sentence's ending ("…습니다", "…어요"): said with more after it, unpunctuated as speech is
 # transcribed, the answer is cut there ("예 없습니다 | 힘은 멀쩡합니다")
 SENTENCE_END_RULE = "sentence_end"
@@ -172,6 +173,13 @@ class Understanding:
                 opens = opens or found.sentence
                 continue  # "oh gosh", "well": nothing said
             sentence, opens = found.sentence or opens, False
+            if parts and self._closes_story(found.joint):
+                # "… the whole time I was thinking about my foot, anyway, no": the story before
+                # names nothing recorded, so it is said in passing
+                parts = [
+                    _in_passing(p) if self._spotter.story(p.text, relief_asked) else p
+                    for p in parts
+                ]
             if parts and self._repairs(found.joint):
                 # "since monday no sorry since wednesday": the answers before are taken back
                 kept = [i for i, p in enumerate(parts) if not _taken_back(p.meaning)]
@@ -454,7 +462,7 @@ class Understanding:
         0 for none."""
         first = words[:MAX_JOINT_WORDS]
         return max(
-            self._templates.rule(JOINING_RULE, first), self._templates.rule(REPAIR_RULE, first)
+            self._templates.rule(rule, first) for rule in (JOINING_RULE, REPAIR_RULE, STORY_RULE)
         )
 
     def _split_unmarked(
@@ -494,6 +502,11 @@ class Understanding:
         return frozenset(
             end for i, end in enumerate(ends) if i < end < len(words) and runs_on[end] == end
         )
+
+    def _closes_story(self, joint: tuple[str, ...]) -> bool:
+        """Do these joining words end with "anyway" (a story told, the answer next)?"""
+        ends = self._templates.rule_ends(STORY_RULE, joint)
+        return any(end == len(joint) for end in ends)
 
     def _repairs(self, joint: tuple[str, ...]) -> bool:
         """Do these joining words take back what was said before them ("no wait", "wait no
@@ -624,6 +637,18 @@ def _denies(meaning: Meaning) -> bool:
     if meaning.intent == "deny_sign":
         return True
     return meaning.intent in ANSWER_INTENTS and meaning.answer == "no" and not meaning.fine
+
+
+def _in_passing(part: Part) -> Part:
+    """A clause of a story told before the answer: not understood, it is an aside; a length of
+    time found in it in passing ("… talked about her hip for twenty minutes") is the story's,
+    not the twitching's."""
+    meaning = part.meaning
+    if meaning is None:
+        return replace(part, aside=True)
+    if meaning.spotted and meaning.intent == DURATION_INTENT:
+        return Part(part.text, Meaning(ASIDE_INTENT), joined=part.joined)
+    return part
 
 
 def _taken_back(meaning: Meaning | None) -> bool:

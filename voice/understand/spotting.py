@@ -168,6 +168,16 @@ class Spotter:
         blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
         return all(self._first(rule, words) is None for rule in blocking)
 
+    def story(self, clause: str, relief_asked: bool) -> bool:
+        """Is ``clause`` part of a story told before the answer ("I was walking the dog this
+        morning and my neighbour stopped me …, anyway, no"), naming no sign, place, twitching
+        or cause, nor relief where relief is asked ("stopped me" says nothing of it elsewhere)?"""
+        words = tuple(clause.split())
+        blocking = [*self._signs.values(), *self._cues_of.values()]
+        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, DOUBLE_RULE]
+        blocking += [RELIEF_RULE] if relief_asked else []
+        return all(self._first(rule, words) is None for rule in blocking)
+
     def activity(self, clause: str) -> bool:
         """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
         Any topic word besides the activity and its when, or a sign, doubt or negation, keeps
