@@ -162,21 +162,19 @@ class Spotter:
             return False
         return self._names_nothing(words, REPLY_BLOCK_RULE)
 
-    def _names_nothing(self, words: tuple[str, ...], *also: str) -> bool:
-        """Do ``words`` name no sign, place, twitching, relief or cause (nor match ``also``)?"""
+    def _names_nothing(self, words: tuple[str, ...], *also: str, relief: bool = True) -> bool:
+        """Do ``words`` name no sign, place, twitching, cause or (``relief``) relief, nor match
+        ``also``?"""
         blocking = [*self._signs.values(), *self._cues_of.values(), *also]
-        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, RELIEF_RULE, DOUBLE_RULE]
+        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, DOUBLE_RULE]
+        blocking += [RELIEF_RULE] if relief else []
         return all(self._first(rule, words) is None for rule in blocking)
 
     def story(self, clause: str, relief_asked: bool) -> bool:
         """Is ``clause`` part of a story told before the answer ("I was walking the dog this
         morning and my neighbour stopped me …, anyway, no"), naming no sign, place, twitching
         or cause, nor relief where relief is asked ("stopped me" says nothing of it elsewhere)?"""
-        words = tuple(clause.split())
-        blocking = [*self._signs.values(), *self._cues_of.values()]
-        blocking += [PLACE_RULE, PLACE_MOVING_RULE, MOTION_RULE, DOUBLE_RULE]
-        blocking += [RELIEF_RULE] if relief_asked else []
-        return all(self._first(rule, words) is None for rule in blocking)
+        return self._names_nothing(tuple(clause.split()), relief=relief_asked)
 
     def activity(self, clause: str) -> bool:
         """Is ``clause`` an everyday activity told plainly ("I went hiking last weekend")?
