@@ -72,19 +72,25 @@ CLEAR_ANSWERS = [
 TAKEN_AT_ONCE = 0.7  # at least this share of clear answers is not asked about again
 
 
+@pytest.fixture(scope="module")
+def heard_clear(always: object, grammars: Grammars) -> dict[str, Transcript | None]:
+    """Each clear answer heard once, for its own test and the set's."""
+    return {
+        text: hear(always, utterance(text, snr_db=snr, lead_s=0.5), grammar_of(grammars, asked))
+        for asked, text, snr, _ in CLEAR_ANSWERS
+    }
+
+
 @pytest.mark.parametrize(("question", "text", "snr_db", "means"), CLEAR_ANSWERS)
 def test_answers_are_heard_with_their_meaning(
-    always: object,
-    grammars: Grammars,
+    heard_clear: dict[str, Transcript | None],
     understanding: Understanding,
     question: str,
     text: str,
     snr_db: float | None,
     means: object,
 ) -> None:
-    transcript = hear(
-        always, utterance(text, snr_db=snr_db, lead_s=0.5), grammar_of(grammars, question)
-    )
+    transcript = heard_clear[text]
     assert transcript is not None and transcript.in_grammar
     meaning = understanding.parse(transcript.text)
     assert meaning is not None and meaning.answer == means, transcript
@@ -98,34 +104,37 @@ WHOLE_ANSWERS = [
 ]
 
 
+@pytest.fixture(scope="module")
+def heard_whole(always: object, grammars: Grammars) -> dict[str, Transcript | None]:
+    """Each whole answer heard once, weighed for the question awaiting it."""
+    return {
+        text: always.transcribe(  # type: ignore[attr-defined]
+            stream(utterance(text, lead_s=0.5)),
+            grammar_of(grammars, asked),
+            Awaiting(asked, question_kind=KINDS[asked]),
+        )
+        for asked, text in WHOLE_ANSWERS
+    }
+
+
 @pytest.mark.parametrize(("question", "text"), WHOLE_ANSWERS)
 def test_a_whole_answer_is_weighed_for_what_it_tells_the_dialog(
-    always: object, grammars: Grammars, question: str, text: str
+    heard_whole: dict[str, Transcript | None], question: str, text: str
 ) -> None:
     # Whisper writes the whole answer; its hypotheses are summed by what they would tell the
     # dialog awaiting this question, so a wording outside the grammar still counts.
     dialog = load_dialog("en")
     awaiting = Awaiting(question, question_kind=KINDS[question])
-    transcript = always.transcribe(  # type: ignore[attr-defined]
-        stream(utterance(text, lead_s=0.5)), grammar_of(grammars, question), awaiting
-    )
+    transcript = heard_whole[text]
     assert transcript is not None and transcript.in_grammar, transcript
     meant = answer_meaning(dialog, text, awaiting)
     assert meant is not None and answer_meaning(dialog, transcript.text, awaiting) == meant
 
 
-def test_clear_answers_are_mostly_taken_at_once(always: object, grammars: Grammars) -> None:
-    heard = [
-        hear(always, utterance(text, snr_db=snr_db, lead_s=0.5), grammar_of(grammars, question))
-        for question, text, snr_db, _ in CLEAR_ANSWERS
-    ]
-    for question, text in WHOLE_ANSWERS:
-        awaiting = Awaiting(question, question_kind=KINDS[question])
-        heard.append(
-            always.transcribe(  # type: ignore[attr-defined]
-                stream(utterance(text, lead_s=0.5)), grammar_of(grammars, question), awaiting
-            )
-        )
+def test_clear_answers_are_mostly_taken_at_once(
+    heard_clear: dict[str, Transcript | None], heard_whole: dict[str, Transcript | None]
+) -> None:
+    heard = [*heard_clear.values(), *heard_whole.values()]
     taken = [t is not None and t.confidence >= CONFIRM_BELOW for t in heard]
     assert sum(taken) >= TAKEN_AT_ONCE * len(taken), heard
 
