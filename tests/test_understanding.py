@@ -764,6 +764,15 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("weakness", "no, I walk with a limp", {"weakness": "yes"}),
         ("numbness", "no, I jog every day", {}),
     ],
+    # the remedy told plainly beside relief is an aside where relief is asked; told with a limit
+    # ("still"), a negation or elsewhere, it keeps the answer unclear
+    "remedy told": [
+        ("remedies_helped", "banana a day and its calmed right down", {"remedies_helped": "yes"}),
+        ("remedies_helped", "a banana a day, still twitching though", {"remedies_helped": "no"}),
+        ("remedies_helped", "a banana a day", {}),
+        ("remedies_helped", "a banana a day but my foot tingles", {"numbness": "yes"}),
+        ("weakness", "banana a day and its calmed right down", {}),
+    ],
     # a sign told of another part of the body, its owner's, is an aside beside the answer;
     # told after it ("when I touch it with my hand"), or with the foot or the twitching, it is not
     "elsewhere aside": [

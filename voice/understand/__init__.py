@@ -212,7 +212,7 @@ class Understanding:
             if meaning is None or meaning.intent in SIGN_INTENTS:
                 said += [Part(clause, m) for m in self._passing_durations(clause, situation)]
             # a joining word ("but", "and", "though") ties news to the answer: never an aside
-            aside = self._aside(clause, activity_asked) or (
+            aside = self._aside(clause, activity_asked, relief_asked) or (
                 turn in REPLY_TURNS and self._spotter.beside_reply(clause)
             )
             if said == [Part(clause, None)] and not joined and aside:
@@ -434,12 +434,15 @@ class Understanding:
             for p in parts
         ]
 
-    def _aside(self, clause: str, activity_asked: bool) -> bool:
+    def _aside(self, clause: str, activity_asked: bool, relief_asked: bool = False) -> bool:
         """Does ``clause``, which nothing read, say nothing the consultation records? Asked
         about weakness (``activity_asked``), an everyday activity told plainly is such an aside
-        too; so is a sign told of another part of the body ("my fingers go numb sometimes")."""
+        too; asked about relief (``relief_asked``), the remedy told plainly; so is a sign told
+        of another part of the body ("my fingers go numb sometimes")."""
         spotter = self._spotter
         if spotter.aside(clause) or spotter.elsewhere(clause) or spotter.social(clause):
+            return True
+        if relief_asked and spotter.remedy(clause):
             return True
         return activity_asked and self._spotter.activity(clause)
 

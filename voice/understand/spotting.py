@@ -41,6 +41,10 @@ ACTIVITY_RULE = "act_verb"
 ACTIVITY_WORDS_RULE = "act_ok"  # topic words an activity may carry: when, how far, how often
 ACTIVITY_HARD_RULE = "act_hard"  # "only short walks", "slowly", "with a stick": keep it unclear
 ACTIVITY_QUESTION = "weakness"
+# Asked whether home remedies helped, the remedy told plainly ("a banana a day", "I stretch every
+# morning") beside the answer is an aside: its only topic words are the remedy and when or how
+# often. A negation, doubt, sign, relief or its limit ("I stretch but still") keeps it unclear.
+REMEDY_RULES = ("remedy_noun", "remedy_adj", "remedy_done")
 # A place beyond the pinky ("the sole", "my whole foot") is the twitching spreading only when
 # the clause names no other sign, or names the twitching itself: in "the whole foot is kinda
 # tingly" it is where the tingling is
@@ -188,6 +192,25 @@ class Spotter:
             return False
         causes = set(self._cues_of.values())  # "a long walk" may name a cause: no matter here
         blocking = [ACTIVITY_HARD_RULE]
+        blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
+        return all(self._first(rule, words) is None for rule in blocking)
+
+    def remedy(self, clause: str) -> bool:
+        """Is ``clause`` a remedy told plainly ("the stretches", "a banana a day")? Any topic
+        word besides the remedy and when, or a sign, doubt, negation, relief or a limit to it,
+        keeps it unclear."""
+        words = tuple(clause.split())
+        if not self._topical or self._first(REMEDY_RULES[0], words) is None:
+            return False
+        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
+            return False  # "the stretches I did": answered by ellipsis
+        allowed = frozenset().union(
+            *(self._spans(rule, words) for rule in (*REMEDY_RULES, ACTIVITY_WORDS_RULE))
+        )
+        if not self._spans(TOPIC_RULE, words) <= allowed:
+            return False
+        causes = set(self._cues_of.values())  # "cutting coffee" names a cause: no matter here
+        blocking = [ACTIVITY_HARD_RULE, LIMIT_RULE, RELIEF_RULE]
         blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
         return all(self._first(rule, words) is None for rule in blocking)
 
