@@ -28,6 +28,7 @@ from voice.schema import AnswerValue, Consultation
 from voice.understand import CLARIFYING, Reading
 
 FINE = "fine"  # "all good", "I'm fine": yes to the readback, no to a sign or more tips
+STOP = "stop"  # the command that ends the consultation
 Said3 = tuple[AnswerValue, bool, str | None]  # a value, said as a correction?, its bound
 
 # What a turn asks for, read first when a clause could mean two things ("less").
@@ -199,6 +200,8 @@ def interpret(
             bounds[target] = bound
     if asked in facts and asked not in firm and _opens_unsure(reading, values.get(asked, [])):
         facts[asked] = UNSURE  # "hard to say, my feet are always kinda pink": not sure
+    if command == STOP and not any(worrying(consultation, q, v) for q, v in facts.items()):
+        facts, bounds = {}, {}  # "no, stop", "아 됐어요 그만할래요": what was asked is to stop
     return Said(
         reply=_combine_replies(replies),
         hedged=hedged,
