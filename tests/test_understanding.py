@@ -766,6 +766,33 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
     ],
     # the remedy told plainly beside relief is an aside where relief is asked; told with a limit
     # ("still"), a negation or elsewhere, it keeps the answer unclear
+    # a stop beside a reassuring answer is what was asked; beside a sign, the sign is kept
+    "stop beside an answer": [
+        ("numbness", "no, stop", {"command": "stop"}),
+        ("weakness", "nah, never mind, I'll ask my doctor", {"command": "stop"}),
+        ("numbness", "yes it tingles, stop", {"numbness": "yes"}),
+    ],
+    # relief told of the twitching settled, the remedy named or not
+    "relief settled": [
+        ("remedies_helped", "yes, massage settles it right down", {"remedies_helped": "yes"}),
+        (
+            "remedies_helped",
+            "bananas and magnesium, it's stopped completely",
+            {"remedies_helped": "yes"},
+        ),
+        ("remedies_helped", "switching to roomier shoes helped a ton", {"remedies_helped": "yes"}),
+        ("skin_changes", "it's stopped completely", {}),
+    ],
+    "stays in the pinky": [
+        ("spreading", "no, it stays right in the pinky", {"spreading": "no"}),
+        ("spreading", "i've only noticed it in the pinky so far", {"spreading": "no"}),
+        (
+            "weakness",
+            "not weak no but the sole feels like i'm walking on cotton wool",
+            {"weakness": "no", "numbness": "yes"},
+        ),
+        ("readback", "hmm something's off there", {"reply": "no"}),
+    ],
     "remedy told": [
         ("remedies_helped", "banana a day and its calmed right down", {"remedies_helped": "yes"}),
         ("remedies_helped", "a banana a day, still twitching though", {"remedies_helped": "no"}),
@@ -1142,6 +1169,18 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
         "일주일 넘었어요 그동안 스트레칭도 해 봤는데 그대로예요",
         {"duration": 7.0, "bound": "above", "remedies_helped": "no"},
     ),
+    # typing slips and 충청도 endings spelled out; "장난 아니에요" is a lot, not a denial
+    ("spreading", "안퍼졋어요", {"spreading": "no"}),
+    ("duration", "2주쨰", {"duration": 14.0}),
+    ("numbness", "그런 건 없는 것 같은디유", {"numbness": "no"}),
+    ("remedies_helped", "그런 건 안 해 봤슈", {"remedies_helped": "no"}),
+    ("skin_changes", "ㄴㄴ 암것도 없음", {"skin_changes": "no"}),
+    ("triggers", "요즘 회사 일로 스트레스 장난 아니에요", {"triggers": ["stress"]}),
+    ("remedies_helped", "물 마시는 건 해 봤는데 티가 하나도 안 나요", {"remedies_helped": "no"}),
+    # a length told after "떨린 지는" beside another answer is kept
+    ("weakness", "그건 모르겠고 떨린 지는 한 사흘 됐어요", {"weakness": "unsure", "duration": 3.0}),
+    # a stop beside a reassuring answer is what was asked ("됐어요" is also "enough")
+    ("numbness", "아 됐어요 그만할래요", {"command": "stop"}),
 ]
 
 
