@@ -1182,6 +1182,10 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("remedies_helped", "물 마시는 건 해 봤는데 티가 하나도 안 나요", {"remedies_helped": "no"}),
     # a length told after "떨린 지는" beside another answer is kept
     ("weakness", "그건 모르겠고 떨린 지는 한 사흘 됐어요", {"weakness": "unsure", "duration": 3.0}),
+    # a negation inside a sign's own words is the sign; one after them denies it
+    ("weakness", "까치발 하면 힘이 잘 안 들어가긴 해", {"weakness": "yes"}),
+    ("weakness", "까치발 하면 힘이 잘 안 들어가진 않아요", {}),
+    ("numbness", "억수로 저리다 아이가 밤마다", {"numbness": "yes"}),
     # a stop beside a reassuring answer is what was asked ("됐어요" is also "enough")
     ("numbness", "아 됐어요 그만할래요", {"command": "stop"}),
 ]

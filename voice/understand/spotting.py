@@ -247,30 +247,35 @@ class Spotter:
         idioms = self._spans(IDIOM_RULE, words)
         elsewhere = [] if self._cues(FOOT_RULE, words) else self._cues(ELSEWHERE_RULE, words)
 
-        def told_alone(start: int | None) -> bool:  # named there, and not negated within
+        def told_alone(start: int | None, rule: str) -> bool:  # named, and not negated within
             if start is None or any(abs(e - start) <= ELSEWHERE_WORDS for e in elsewhere):
                 return False
-            if not _negated(start, negations, after, AFTER_WORDS):
+            # a negation inside the sign's own words ("힘이 잘 안 들어가요") is part of the sign
+            end = self._templates.rule(rule, words, start)
+            if not _negated(start, negations, [n for n in after if n >= end], AFTER_WORDS):
                 return True
             return _doubled(start, doubled, negations)
 
-        def told(start: int | None) -> bool:  # and not covered by a "no" said just before
-            return told_alone(start) and not (negated and start is not None and start < CARRY_WORDS)
+        def told(start: int | None, rule: str) -> bool:  # and not covered by a "no" just before
+            covered = negated and start is not None and start < CARRY_WORDS
+            return told_alone(start, rule) and not covered
 
-        said = [q for q, rule in self._signs.items() if told(self._first(rule, words, idioms))]
+        said = [
+            q for q, rule in self._signs.items() if told(self._first(rule, words, idioms), rule)
+        ]
         motion = self._first(MOTION_RULE, words)
         place = self._first(PLACE_RULE, words, idioms)
         # "no, [my calf has been jumping too]": a place, then the twitching said of it, is a
         # clause of its own that the no before does not cover
         moved = place is not None and motion is not None and motion > place
-        placed = told(place) or (moved and told_alone(place))
+        placed = told(place, PLACE_RULE) or (moved and told_alone(place, PLACE_RULE))
         # "the whole foot just feels weird": a feeling there, with no twitching named, is not
         # the twitching gone there (nor a sign the spotter can name: the clause stays unclear)
         felt = motion is None and self._first(FEELING_RULE, words) is not None
         if SPREADING not in said and (not said or motion is not None) and placed and not felt:
             said.append(SPREADING)
         side = self._first(PLACE_MOVING_RULE, words, idioms)
-        if SPREADING not in said and motion is not None and told_alone(side):
+        if SPREADING not in said and motion is not None and told_alone(side, PLACE_MOVING_RULE):
             said.append(SPREADING)  # "the whole side of me foot flickers sometimes"
         answer = "unsure" if doubtful else "yes"
         return [Meaning("report_sign", answer, about=q, spotted=True) for q in said]
