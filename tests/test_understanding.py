@@ -1186,6 +1186,11 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("weakness", "까치발 하면 힘이 잘 안 들어가긴 해", {"weakness": "yes"}),
     ("weakness", "까치발 하면 힘이 잘 안 들어가진 않아요", {}),
     ("numbness", "억수로 저리다 아이가 밤마다", {"numbness": "yes"}),
+    # slang and dialect for severe pain, a colour gone pale, the other foot's pinky
+    ("skin_changes", "걸을때 개아픔 진짜", {"skin_changes": "yes"}),
+    ("skin_changes", "발가락이 좀 허옇게 변했어요", {"skin_changes": "yes"}),
+    ("skin_changes", "너무 아프진 않아요", {"skin_changes": "unsure"}),
+    ("spreading", "양쪽 새끼발가락이 다 떨려요", {"spreading": "yes"}),
     # a stop beside a reassuring answer is what was asked ("됐어요" is also "enough")
     ("numbness", "아 됐어요 그만할래요", {"command": "stop"}),
 ]
