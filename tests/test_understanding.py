@@ -786,6 +786,12 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("remedies_helped", "switching to roomier shoes helped a ton", {"remedies_helped": "yes"}),
         ("skin_changes", "it's stopped completely", {}),
     ],
+    "the ninth round": [
+        ("duration", "hmm since about the 28th", {"duration": 7.0}),
+        ("spreading", "only ever the pinky, never anywhere else", {"spreading": "no"}),
+        ("skin_changes", "nope, colour's fine", {"skin_changes": "no"}),
+        ("weakness", "nah I'm grand, foot feels as strong as ever", {"weakness": "no"}),
+    ],
     "stays in the pinky": [
         ("spreading", "no, it stays right in the pinky", {"spreading": "no"}),
         ("spreading", "i've only noticed it in the pinky so far", {"spreading": "no"}),
@@ -1191,6 +1197,16 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ("skin_changes", "발가락이 좀 허옇게 변했어요", {"skin_changes": "yes"}),
     ("skin_changes", "너무 아프진 않아요", {"skin_changes": "unsure"}),
     ("spreading", "양쪽 새끼발가락이 다 떨려요", {"spreading": "yes"}),
+    # typing slips, a nurse's words, a weak ankle told as giving way
+    ("skin_changes", "붓기 업고 색도 그대로예여", {"skin_changes": "no"}),
+    ("duration", "일주일쯤됫어요", {"duration": 7.0}),
+    ("skin_changes", "부종은 없고 발적이 약간 있어요", {"skin_changes": "yes"}),
+    (
+        "weakness",
+        "근력 저하는 없어요. 다만 발바닥 쪽 감각 저하가 살짝 있어요",
+        {"weakness": "no", "numbness": "yes"},
+    ),
+    ("weakness", "오래 서 있다 보면 발목이 좀 풀리는 느낌은 있어요", {"weakness": "yes"}),
     # a stop beside a reassuring answer is what was asked ("됐어요" is also "enough")
     ("numbness", "아 됐어요 그만할래요", {"command": "stop"}),
 ]
