@@ -23,13 +23,13 @@ from voice.understand import understanding_for
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.99, 0),
-    # 0.945 before the sixth to eighth rounds' answers joined it. Unsafe: "no nothing helped" to
-    # "Did you say …?" and to the readback (read as a plain no: the dialog asks which answer is
-    # wrong), and "nope, bye" to "more tips?" (read as stop: the tips were given)
-    ("en", "dev"): (0.925, 3),
+    # 0.945 before the sixth to ninth rounds' answers joined it. Unsafe: "no, nothing helped" to
+    # "Did you say …?" (twice) and to the readback (read as a plain no: the dialog asks again or
+    # asks which answer is wrong), and "nope, bye" to "more tips?" (read as stop: tips given)
+    ("en", "dev"): (0.92, 4),
     ("en", "test"): (0.83, 0),
     ("ko", "tune"): (0.99, 0),
-    ("ko", "dev"): (0.88, 0),  # 0.90 before the sixth to eighth rounds joined it
+    ("ko", "dev"): (0.88, 0),  # 0.90 before the sixth to ninth rounds joined it
     ("ko", "test"): (0.84, 2),
 }
 
