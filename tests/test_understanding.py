@@ -24,9 +24,9 @@ from voice.understand import understanding_for
 FLOORS = {
     ("en", "tune"): (0.99, 0),
     # 0.945 before the sixth to ninth rounds' answers joined it. Unsafe: "no, nothing helped" to
-    # "Did you say …?" (twice) and to the readback (read as a plain no: the dialog asks again or
-    # asks which answer is wrong), and "nope, bye" to "more tips?" (read as stop: tips given)
-    ("en", "dev"): (0.92, 4),
+    # "Did you say yes?" about relief, twice (read as a plain no: the question is asked again),
+    # and "nope, bye" to "more tips?" (read as stop: the tips were given)
+    ("en", "dev"): (0.92, 3),
     ("en", "test"): (0.83, 0),
     ("ko", "tune"): (0.99, 0),
     ("ko", "dev"): (0.88, 0),  # 0.90 before the sixth to ninth rounds joined it
@@ -787,6 +787,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "it's stopped completely", {}),
     ],
     "the ninth round": [
+        ("readback", "no, honestly nothing helped", {"remedies_helped": "no"}),
+        ("readback", "nope, no numbness", {"numbness": "no", "reply": "no"}),
         ("duration", "hmm since about the 28th", {"duration": 7.0}),
         ("spreading", "only ever the pinky, never anywhere else", {"spreading": "no"}),
         ("skin_changes", "nope, colour's fine", {"skin_changes": "no"}),

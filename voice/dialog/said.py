@@ -27,6 +27,7 @@ from voice.rules import UNSURE, worrying
 from voice.schema import AnswerValue, Consultation
 from voice.understand import CLARIFYING, Reading
 
+DENY_INTENT = "deny_sign"
 FINE = "fine"  # "all good", "I'm fine": yes to the readback, no to a sign or more tips
 STOP = "stop"  # the command that ends the consultation
 Said3 = tuple[AnswerValue, bool, str | None]  # a value, said as a correction?, its bound
@@ -36,6 +37,8 @@ PREFER: dict[str, tuple[str, ...]] = {
     "follow_up": BOUND_INTENTS,
     "triggers": (TRIGGER_INTENT,),
     "which": (QUESTION_INTENT,),
+    # to the readback, a sign denied is news even where a bare no matches ("no, nothing helped")
+    "readback": (DENY_INTENT,),
 }
 
 
