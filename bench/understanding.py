@@ -116,7 +116,7 @@ class Reader:
             reading = Reading(entry["text"], (Part(entry["text"], meaning),))
         else:
             kind = {"readback": "readback", "follow_up": "follow_up", "triggers": "triggers"}
-            prefer = PREFER.get(kind.get(asked, "answer"), ())
+            prefer = PREFER.get(kind.get(asked, asked if asked == "confirm" else "answer"), ())
             turn = kind.get(asked, "confirm" if asked == "confirm" else "answer")
             if asked == "more_tips":
                 turn = "more_tips"

@@ -185,7 +185,7 @@ def test_examples_for_an_unknown_question_are_one_clear_error(tmp_path: Path) ->
 
 def test_a_korean_guess_is_asked_in_korean() -> None:
     korean = load_dialog("ko")
-    said = "와이프가 그러는데 제가 걸을 때 오른발에 힘이 없어 보인대요"  # no template reads it
+    said = "발이 흐물흐물해서 슬리퍼가 자꾸 벗겨져요"  # no template reads it
     conversation, events = talk(korean, said)
     assert said_texts(events)[-1] == "발이나 다리에 힘 빠짐 있음, 이런 뜻으로 이해했는데 맞나요?"
     conversation, _ = talk(korean, said, "네")

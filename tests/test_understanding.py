@@ -23,10 +23,9 @@ from voice.understand import understanding_for
 # held-out set is 97% and none unsafe (issue 15); these are where this checkout stands.
 FLOORS = {
     ("en", "tune"): (0.99, 0),
-    # 0.945 before the sixth to ninth rounds' answers joined it. Unsafe: "no, nothing helped" to
-    # "Did you say yes?" about relief, twice (read as a plain no: the question is asked again),
-    # and "nope, bye" to "more tips?" (read as stop: the tips were given)
-    ("en", "dev"): (0.92, 3),
+    # 0.945 before the sixth to ninth rounds' answers joined it. Unsafe: "nope, bye" to "more
+    # tips?" (read as stop: the tips were given)
+    ("en", "dev"): (0.92, 1),
     ("en", "test"): (0.83, 0),
     ("ko", "tune"): (0.99, 0),
     ("ko", "dev"): (0.88, 0),  # 0.90 before the sixth to ninth rounds joined it
@@ -1016,6 +1015,8 @@ def test_did_you_say_is_answered_in_the_persons_words(
         ("duration", 2.0, "no twelve not two", {"reply": "no", "duration": 12.0}),
         ("duration", 2.0, "not two, twelve", {"reply": "no", "duration": 12.0}),
         ("duration", 2.0, "twelve days, not two", {"reply": "no", "duration": 12.0}),
+        # relief heard, denied with what was meant
+        ("remedies_helped", "yes", "no, nothing helped", {"reply": "no", "remedies_helped": "no"}),
     ],
 )
 def test_an_answer_put_right_at_did_you_say_is_what_was_meant(

@@ -117,8 +117,9 @@ class Conversation:
         flow.silent = 0
         flow.heard = True
         kind = "confirm" if turn.pending is not None else turn.kind
+        prefer = (*PREFER.get(turn.kind, ()), *(PREFER.get(kind, ()) if kind != turn.kind else ()))
         reading = self.understanding.read(
-            text, PREFER.get(turn.kind, ()), _context(self.consultation, kind, turn.question)
+            text, prefer, _context(self.consultation, kind, turn.question)
         )
         answering = turn.kind in ("answer", "follow_up") and turn.pending is None
         said = self._said(turn, reading, answering)

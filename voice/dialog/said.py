@@ -37,8 +37,10 @@ PREFER: dict[str, tuple[str, ...]] = {
     "follow_up": BOUND_INTENTS,
     "triggers": (TRIGGER_INTENT,),
     "which": (QUESTION_INTENT,),
-    # to the readback, a sign denied is news even where a bare no matches ("no, nothing helped")
+    # to the readback or "Did you say …?", a sign denied is news even where a bare no matches
+    # ("no, nothing helped")
     "readback": (DENY_INTENT,),
+    "confirm": (DENY_INTENT,),
 }
 
 
