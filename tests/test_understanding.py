@@ -26,10 +26,10 @@ FLOORS = {
     # 0.945 before the sixth to ninth rounds' answers joined it. Unsafe: "nope, bye" to "more
     # tips?" (read as stop: the tips were given)
     ("en", "dev"): (0.92, 1),
-    ("en", "test"): (0.83, 0),
+    ("en", "test"): (0.835, 0),
     ("ko", "tune"): (0.99, 0),
     ("ko", "dev"): (0.88, 0),  # 0.90 before the sixth to ninth rounds joined it
-    ("ko", "test"): (0.84, 2),
+    ("ko", "test"): (0.84, 1),
 }
 
 
