@@ -786,6 +786,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("skin_changes", "it's stopped completely", {}),
     ],
     "the ninth round": [
+        ("spreading", "yeah no, it stays put in the little toe", {"spreading": "no"}),
+        ("readback", "no the pain's actually pretty bad", {"reply": "no", "skin_changes": "yes"}),
         ("readback", "no, honestly nothing helped", {"remedies_helped": "no"}),
         ("readback", "nope, no numbness", {"numbness": "no", "reply": "no"}),
         ("duration", "hmm since about the 28th", {"duration": 7.0}),
