@@ -784,6 +784,16 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ),
         ("remedies_helped", "switching to roomier shoes helped a ton", {"remedies_helped": "yes"}),
         ("skin_changes", "it's stopped completely", {}),
+        (
+            "remedies_helped",
+            "yes much better now with the banana and water",
+            {"remedies_helped": "yes"},
+        ),
+        (
+            "remedies_helped",
+            "better with the massage but still there",
+            {"remedies_helped": "unsure"},
+        ),
     ],
     "the ninth round": [
         ("spreading", "yeah no, it stays put in the little toe", {"spreading": "no"}),
