@@ -801,6 +801,8 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "no, honestly nothing helped", {"remedies_helped": "no"}),
         ("readback", "nope, no numbness", {"numbness": "no", "reply": "no"}),
         ("duration", "hmm since about the 28th", {"duration": 7.0}),
+        ("duration", "two weeks, could be three", {"duration": 21.0}),
+        ("duration", "could be two could be three weeks", {"duration": 21.0}),
         ("spreading", "only ever the pinky, never anywhere else", {"spreading": "no"}),
         ("skin_changes", "nope, colour's fine", {"skin_changes": "no"}),
         ("weakness", "nah I'm grand, foot feels as strong as ever", {"weakness": "no"}),
