@@ -5,7 +5,7 @@ from __future__ import annotations
 from voice.understand.clauses import atoms, segment, split_at
 
 
-def no_joints(words: tuple[str, ...]) -> int:
+def no_joints(words: tuple[str, ...], start: int = 0) -> int:
     return 0
 
 

@@ -802,6 +802,11 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("readback", "nope, no numbness", {"numbness": "no", "reply": "no"}),
         ("duration", "hmm since about the 28th", {"duration": 7.0}),
         ("duration", "two weeks, could be three", {"duration": 21.0}),
+        # a saying with "and" inside is one clause; a "no" then "just" tells the sign
+        ("duration", "it comes and goes so it's hard to say", {"duration": "unsure"}),
+        ("numbness", "nah, just pins and needles when I sit on it", {"numbness": "yes"}),
+        ("numbness", "no, any tingling", {}),
+        ("skin_changes", "no swelling, just the twitch", {"skin_changes": "no"}),
         ("duration", "could be two could be three weeks", {"duration": 21.0}),
         ("spreading", "only ever the pinky, never anywhere else", {"spreading": "no"}),
         ("skin_changes", "nope, colour's fine", {"skin_changes": "no"}),

@@ -37,6 +37,7 @@ JOINING_RULE = "clause_joint"  # expansion rule in the intents file: "but", "alt
 # expansion rule: "no wait", "scratch that": what came before it in the answer is taken back
 REPAIR_RULE = "self_repair"
 STORY_RULE = "story_close"  # "anyway": what was told before was a story, the answer follows
+UNJOINED_RULE = "unjoined"  # sayings a joining word is inside: "comes and goes", "on and off"
 # A sentence's ending ("…습니다", "…어요"): said with more after it, unpunctuated as speech is
 # transcribed, the answer is cut there ("예 없습니다 | 힘은 멀쩡합니다")
 SENTENCE_END_RULE = "sentence_end"
@@ -460,10 +461,13 @@ class Understanding:
         lead = max((k for k in range(len(said)) if self._templates.filler(said[:k])), default=0)
         return self._templates.covers(LEAD_RULE, said[lead:])
 
-    def _joining(self, words: tuple[str, ...]) -> int:
-        """How many of the first words join two clauses ("but", "even though", "no wait");
-        0 for none."""
-        first = words[:MAX_JOINT_WORDS]
+    def _joining(self, words: tuple[str, ...], start: int = 0) -> int:
+        """How many of the words from ``start`` join two clauses ("but", "even though", "no
+        wait"); 0 for none, or where the joining word is inside a saying ("it comes and goes",
+        "pins and needles")."""
+        if start and self._templates.rule(UNJOINED_RULE, words, start - 1) > start:
+            return 0
+        first = words[start : start + MAX_JOINT_WORDS]
         return max(
             self._templates.rule(rule, first) for rule in (JOINING_RULE, REPAIR_RULE, STORY_RULE)
         )

@@ -38,7 +38,7 @@ class Atom:
 
 def atoms(
     text: str,
-    joining: Callable[[tuple[str, ...]], int],
+    joining: Callable[[tuple[str, ...], int], int],
     repairs: Callable[[tuple[str, ...]], bool] | None = None,
     ends: Callable[[tuple[str, ...]], frozenset[int]] | None = None,
 ) -> list[Atom]:
@@ -49,8 +49,8 @@ def atoms(
     only a self-repair ("two days... no wait, twelve") joins the piece after it to what came
     before, so that what came before is taken back.
 
-    ``joining(words)`` tells how many of the words at the start of ``words`` join clauses
-    (0: none); ``repairs(words)`` whether all of ``words`` is a self-repair; ``ends(words)``
+    ``joining(words, i)`` tells how many of the words from ``words[i]`` join clauses (0:
+    none); ``repairs(words)`` whether all of ``words`` is a self-repair; ``ends(words)``
     where in ``words`` a sentence ended (a cut there is like a comma: the pieces may still be
     read again as one clause).
     """
@@ -72,7 +72,7 @@ def atoms(
             if i in stops and current:
                 found.append(Atom(tuple(current), joint))
                 current, joint = [], ()
-            n = joining(words[i:])
+            n = joining(words, i)
             # A joining word needs something to join: not the answer's first word, and not
             # a piece's last ("now and then" is one clause; "요즘" is not "요" + "즘").
             if n and (i + n >= len(words) or (number == 0 and i == 0)):

@@ -27,6 +27,7 @@ AFTER_TRIGGER = 6  # closer for a cause: "헬스 시작한 지 얼마 안 됐어
 # A "no" said just before covers a sign its clause opens with ("no, [any] swelling or colour"),
 # not one told later in a clause of its own ("nope, you missed the bit where my foot gives way")
 CARRY_WORDS = 2
+ONLY_RULE = "spot_only"  # "nah, just pins and needles": a "no" then "just" tells the sign
 # Words that may carry what the consultation records (a body part, a feeling, a look, a time,
 # a remedy): a clause without any of them, nor a sign, a cause, a doubt or a negation, is an
 # aside ("I managed the stairs up to bed fine last night" has "night": not an aside)
@@ -99,6 +100,7 @@ OWN_RULES = (
     ACTIVITY_WORDS_RULE,
     ACTIVITY_HARD_RULE,
     LIMIT_RULE,
+    ONLY_RULE,
     SOCIAL_RULE,
     REPLY_BLOCK_RULE,
 )
@@ -256,8 +258,10 @@ class Spotter:
                 return True
             return _doubled(start, doubled, negations)
 
+        only = self._templates.rule(ONLY_RULE, words) > 0  # "[nah,] just pins and needles"
+
         def told(start: int | None, rule: str) -> bool:  # and not covered by a "no" just before
-            covered = negated and start is not None and start < CARRY_WORDS
+            covered = negated and not only and start is not None and start < CARRY_WORDS
             return told_alone(start, rule) and not covered
 
         said = [
