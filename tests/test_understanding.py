@@ -807,6 +807,9 @@ PHRASINGS: dict[str, list[tuple[str, str, dict[str, object]]]] = {
         ("numbness", "nah, just pins and needles when I sit on it", {"numbness": "yes"}),
         ("numbness", "no, any tingling", {}),
         ("skin_changes", "no swelling, just the twitch", {"skin_changes": "no"}),
+        # a part of the leg named with the twitching ("calf is also jumping"), however said
+        ("readback", "correct, but now calf is also jumping", {"reply": "yes", "spreading": "yes"}),
+        ("readback", "aye but me leg's been jumping and all", {"reply": "yes", "spreading": "yes"}),
         ("duration", "could be two could be three weeks", {"duration": 21.0}),
         ("spreading", "only ever the pinky, never anywhere else", {"spreading": "no"}),
         ("skin_changes", "nope, colour's fine", {"skin_changes": "no"}),
