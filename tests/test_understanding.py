@@ -1233,6 +1233,8 @@ KO_PHRASINGS: list[tuple[str, str, dict[str, object]]] = [
     ),
     ("weakness", "오래 서 있다 보면 발목이 좀 풀리는 느낌은 있어요", {"weakness": "yes"}),
     ("numbness", "저린 건 없고요 그냥 까딱까딱 떨리기만 해요", {"numbness": "no"}),
+    ("follow_up", "넘었지유", {"duration": 3.0, "bound": "above"}),
+    ("follow_up", "그보다는 더 됐어요", {"duration": 3.0, "bound": "above"}),
     # a stop beside a reassuring answer is what was asked ("됐어요" is also "enough")
     ("numbness", "아 됐어요 그만할래요", {"command": "stop"}),
 ]
