@@ -115,11 +115,9 @@ class Reader:
             meaning = self.understanding.hassil(entry["text"])
             reading = Reading(entry["text"], (Part(entry["text"], meaning),))
         else:
-            kind = {"readback": "readback", "follow_up": "follow_up", "triggers": "triggers"}
-            prefer = PREFER.get(kind.get(asked, asked if asked == "confirm" else "answer"), ())
-            turn = kind.get(asked, "confirm" if asked == "confirm" else "answer")
-            if asked == "more_tips":
-                turn = "more_tips"
+            turns = ("readback", "follow_up", "triggers", "confirm", "more_tips")
+            turn = asked if asked in turns else "answer"
+            prefer = PREFER.get(turn, ())
             context = {"turn": turn}
             if answering or asked == "confirm":
                 context["question"] = answering or entry["question"]

@@ -117,7 +117,8 @@ class Conversation:
         flow.silent = 0
         flow.heard = True
         kind = "confirm" if turn.pending is not None else turn.kind
-        prefer = (*PREFER.get(turn.kind, ()), *(PREFER.get(kind, ()) if kind != turn.kind else ()))
+        confirming = PREFER.get("confirm", ()) if turn.pending is not None else ()
+        prefer = (*PREFER.get(turn.kind, ()), *confirming)
         reading = self.understanding.read(
             text, prefer, _context(self.consultation, kind, turn.question)
         )

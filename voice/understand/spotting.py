@@ -145,9 +145,10 @@ class Spotter:
             return False
         return all(self._first(rule, words) is None for rule in self._topical)
 
-    def _may_be_aside(self, words: tuple[str, ...]) -> bool:
-        """Long enough not to be the answer's own degree, and not an answer by ellipsis."""
-        if not self._topical or len(words) < ASIDE_WORDS:
+    def _may_be_aside(self, words: tuple[str, ...], shortest: int = ASIDE_WORDS) -> bool:
+        """Long enough not to be the answer's own degree (``shortest`` words), and not an
+        answer by ellipsis."""
+        if not self._topical or len(words) < shortest:
             return False
         return self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) < len(words)
 
@@ -189,30 +190,27 @@ class Spotter:
         words = tuple(clause.split())
         if not self._may_be_aside(words) or self._first(ACTIVITY_RULE, words) is None:
             return False
-        allowed = self._spans(ACTIVITY_RULE, words) | self._spans(ACTIVITY_WORDS_RULE, words)
-        if not self._spans(TOPIC_RULE, words) <= allowed:
-            return False
-        causes = set(self._cues_of.values())  # "a long walk" may name a cause: no matter here
-        blocking = [ACTIVITY_HARD_RULE]
-        blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
-        return all(self._first(rule, words) is None for rule in blocking)
+        return self._told_plainly(words, (ACTIVITY_RULE, ACTIVITY_WORDS_RULE))
 
     def remedy(self, clause: str) -> bool:
         """Is ``clause`` a remedy told plainly ("the stretches", "a banana a day")? Any topic
         word besides the remedy and when, or a sign, doubt, negation, relief or a limit to it,
         keeps it unclear."""
         words = tuple(clause.split())
-        if not self._topical or self._first(REMEDY_RULES[0], words) is None:
+        if not self._may_be_aside(words, shortest=1) or self._first(REMEDY_RULES[0], words) is None:
             return False
-        if self._templates.rule(TOPIC_LAST_RULE, words, len(words) - 1) == len(words):
-            return False  # "the stretches I did": answered by ellipsis
-        allowed = frozenset().union(
-            *(self._spans(rule, words) for rule in (*REMEDY_RULES, ACTIVITY_WORDS_RULE))
-        )
-        if not self._spans(TOPIC_RULE, words) <= allowed:
+        allowed = (*REMEDY_RULES, ACTIVITY_WORDS_RULE)
+        return self._told_plainly(words, allowed, LIMIT_RULE, RELIEF_RULE)
+
+    def _told_plainly(self, words: tuple[str, ...], allowed: tuple[str, ...], *also: str) -> bool:
+        """Are the only topic words of ``words`` those the ``allowed`` rules match, with no
+        sign, doubt, negation, hint of trouble (`act_hard`) nor a match of ``also``? A cause
+        named is no matter ("a long walk", "cutting coffee")."""
+        spans = frozenset().union(*(self._spans(rule, words) for rule in allowed))
+        if not self._spans(TOPIC_RULE, words) <= spans:
             return False
-        causes = set(self._cues_of.values())  # "cutting coffee" names a cause: no matter here
-        blocking = [ACTIVITY_HARD_RULE, LIMIT_RULE, RELIEF_RULE]
+        causes = set(self._cues_of.values())
+        blocking = [ACTIVITY_HARD_RULE, *also]
         blocking += [r for r in self._topical if r != TOPIC_RULE and r not in causes]
         return all(self._first(rule, words) is None for rule in blocking)
 
